@@ -49,8 +49,10 @@ public nonisolated struct Envoy_Config_Listener_V3_Filter: Sendable {
   public init() {}
 }
 
-/// Which connections a filter chain takes. Every field that is set must match; the
-/// proxy picks the most specific chain, criteria compared in field order below.
+/// Which connections a filter chain takes. Every field that is set must match. The
+/// proxy narrows the chains down criterion by criterion, most specific first:
+/// destination port, destination IP, server name, transport protocol, application
+/// protocols, direct source IP, source type, source IP, source port.
 public nonisolated struct Envoy_Config_Listener_V3_FilterChainMatch: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
