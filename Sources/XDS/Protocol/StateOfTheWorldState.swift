@@ -1,0 +1,141 @@
+/// The state-of-the-world protocol for one type URL on one stream, as a plain value.
+///
+/// It decides what each request means (first request, ACK, NACK, stale) and, for a
+/// push, which resources must go out; the stream applies the result. Kept free of I/O
+/// so every rule of the protocol is tested without a socket.
+public struct StateOfTheWorldState: Sendable {
+    public let typeURL: TypeURL
+    public private(set) var subscription: Subscription
+    /// Name → version of everything sent so far (for named types, merged across
+    /// partial responses).
+    public private(set) var sent: [String: String] = [:]
+    public private(set) var sentVersionInfo: String?
+    public private(set) var sentNonce: String?
+    /// What the client last accepted.
+    public private(set) var acked: [String: String] = [:]
+    public private(set) var ackedVersionInfo: String?
+    public private(set) var lastRejection: RejectionRecord?
+    /// The nonce of the response the client last answered, ACK or NACK.
+    public private(set) var answeredNonce: String?
+
+    /// What a request means for this type.
+    public enum RequestOutcome: Sendable, Equatable {
+        /// The first request on the stream (or after the server restarted): send
+        /// everything subscribed.
+        case initial
+        /// The client accepted the last response. `newNames` are names it subscribed
+        /// to in the same request, which must be sent now; nil when nothing was added.
+        case ack(newNames: Set<String>?)
+        /// The client rejected the last response and keeps its previous config.
+        case nack(RejectionRecord)
+        /// A response to an older nonce: superseded, nothing to do.
+        case stale
+    }
+
+    public init(typeURL: TypeURL, firstRequestNames: [String]) {
+        self.typeURL = typeURL
+        self.subscription = Self.subscription(for: typeURL, names: firstRequestNames)
+    }
+
+    /// Empty names mean "all" for wildcard types (and nothing for named ones).
+    static func subscription(for typeURL: TypeURL, names: [String]) -> Subscription {
+        if typeURL.isWildcardInStateOfTheWorld && (names.isEmpty || names.contains("*")) {
+            return .wildcard
+        }
+        return .names(Set(names.filter { $0 != "*" }))
+    }
+
+    /// Applies a request. `nonce` is the request's `response_nonce`, `errorMessage`
+    /// its `error_detail` message when present.
+    public mutating func receive(
+        names: [String],
+        nonce: String,
+        errorMessage: String?,
+        errorCode: Int32 = 0
+    ) -> RequestOutcome {
+        let requested = Self.subscription(for: typeURL, names: names)
+        guard let sentNonce else {
+            // Nothing sent on this stream yet: a first request, possibly carrying a
+            // nonce from before a reconnect. Either way, send everything.
+            subscription = requested
+            return .initial
+        }
+        guard nonce == sentNonce else {
+            return .stale
+        }
+        answeredNonce = nonce
+        if let errorMessage {
+            let record = RejectionRecord(nonce: nonce, message: errorMessage, code: errorCode)
+            lastRejection = record
+            subscription = requested
+            return .nack(record)
+        }
+        acked = sent
+        ackedVersionInfo = sentVersionInfo
+        lastRejection = nil
+        let previous = subscription
+        subscription = requested
+        switch (previous, requested) {
+        case (.names(let old), .names(let new)):
+            let added = new.subtracting(old)
+            for name in old.subtracting(new) {
+                sent[name] = nil
+            }
+            return .ack(newNames: added.isEmpty ? nil : added)
+        case (.names, .wildcard):
+            return .ack(newNames: [])
+        case (.wildcard, .names(let new)):
+            return .ack(newNames: new)
+        case (.wildcard, .wildcard):
+            return .ack(newNames: nil)
+        }
+    }
+
+    /// Chooses what to send from freshly generated resources.
+    ///
+    /// - Parameters:
+    ///   - resources: what the provider generated (for wildcard types, the complete set).
+    ///   - force: send even if nothing changed (the reply to a first request or to a
+    ///     new subscription).
+    /// - Returns: the resources to put in the response, or nil to send nothing.
+    public func selectForSend(_ resources: [XDSResource], force: Bool) -> [XDSResource]? {
+        let wanted = resources.filter { subscription.contains($0.name) }
+            .sorted { $0.name < $1.name }
+        if typeURL.isWildcardInStateOfTheWorld {
+            // Complete set every time; skip only if identical to the last one sent.
+            let versions = Dictionary(uniqueKeysWithValues: wanted.map { ($0.name, $0.version) })
+            if !force, sentNonce != nil, versions == sent {
+                return nil
+            }
+            return wanted
+        }
+        // Named types: only what changed (Envoy keeps the rest).
+        let changed = force ? wanted : wanted.filter { sent[$0.name] != $0.version }
+        if changed.isEmpty && !(force && sentNonce == nil) {
+            return nil
+        }
+        return changed
+    }
+
+    /// Records a response that went out.
+    public mutating func didSend(_ resources: [XDSResource], nonce: String) {
+        sent = merged(resources)
+        sentNonce = nonce
+        sentVersionInfo = XDSResource.setVersion(sent)
+    }
+
+    /// The version_info a response carrying `resources` will have.
+    public func versionInfo(after resources: [XDSResource]) -> String {
+        XDSResource.setVersion(merged(resources))
+    }
+
+    /// What the client holds once it applies `resources`: the complete set for
+    /// wildcard types, the previous names updated for named ones.
+    private func merged(_ resources: [XDSResource]) -> [String: String] {
+        var next = typeURL.isWildcardInStateOfTheWorld ? [:] : sent
+        for resource in resources {
+            next[resource.name] = resource.version
+        }
+        return next
+    }
+}
