@@ -1,0 +1,48 @@
+public import Logging
+
+/// The validated settings of `controld serve`.
+///
+/// Built from the raw flag strings so the checks, and their one-line messages,
+/// live here rather than in the argument parser.
+public struct ServeConfiguration: Sendable, Equatable {
+    /// `--monitoring-addr` default: istiod's monitoring port on all interfaces.
+    public static let defaultMonitoringAddress = "0.0.0.0:15014"
+    /// The directory served when no `--config-dir` is given and it exists.
+    public static let defaultConfigDirectory = "./mesh"
+
+    /// Where `/metrics`, `/ready` and `/healthz` are served.
+    public var monitoringAddress: HostPort
+    /// Directories given with `--config-dir`, in order, not yet checked on disk.
+    public var configDirectories: [String]
+    /// The lowest level logged.
+    public var logLevel: Logger.Level
+    /// How log lines are written.
+    public var logFormat: LogFormat
+
+    public init(
+        monitoringAddress: HostPort,
+        configDirectories: [String],
+        logLevel: Logger.Level = .info,
+        logFormat: LogFormat = .text
+    ) {
+        self.monitoringAddress = monitoringAddress
+        self.configDirectories = configDirectories
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+    }
+
+    /// Parses raw flag values, throwing a usage error for the first bad one.
+    public init(
+        monitoringAddress: String,
+        configDirectories: [String],
+        logLevel: String,
+        logFormat: String
+    ) throws(StartupError) {
+        self.init(
+            monitoringAddress: try HostPort(parsing: monitoringAddress, flag: "--monitoring-addr"),
+            configDirectories: configDirectories,
+            logLevel: try Logger.Level(parsing: logLevel),
+            logFormat: try LogFormat(parsing: logFormat)
+        )
+    }
+}
