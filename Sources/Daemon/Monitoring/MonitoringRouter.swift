@@ -1,0 +1,47 @@
+public import Hummingbird
+public import Prometheus
+
+/// The routes served on the monitoring port (15014): `/metrics`, `/ready`, `/healthz`.
+///
+/// Built separately from the server so tests can drive it in memory.
+public enum MonitoringRouter {
+    /// Prometheus' text exposition format, version 0.0.4.
+    public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// A router answering from `registry`, `processMetrics` and `readiness`.
+    public static func build(
+        registry: PrometheusCollectorRegistry,
+        processMetrics: ProcessMetricsCollector,
+        readiness: Readiness
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("metrics") { _, _ -> Response in
+            processMetrics.update()
+            let body = registry.emitToBuffer()
+            return Response(
+                status: .ok,
+                headers: [.contentType: metricsContentType],
+                body: .init(byteBuffer: ByteBuffer(bytes: body))
+            )
+        }
+        router.get("ready") { _, _ -> Response in
+            if readiness.isReady {
+                return plainText(.ok, "ok\n")
+            }
+            let waiting = readiness.pendingSources.joined(separator: ", ")
+            return plainText(.serviceUnavailable, "not ready: waiting for \(waiting)\n")
+        }
+        router.get("healthz") { _, _ -> Response in
+            plainText(.ok, "ok\n")
+        }
+        return router
+    }
+
+    private static func plainText(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}
