@@ -35,6 +35,15 @@ struct DeltaStream: StreamHandler {
                 subscribe: request.resourceNamesSubscribe,
                 initialVersions: request.initialResourceVersions
             )
+            if !request.initialResourceVersions.isEmpty {
+                // A reconnecting client already holds these: it is in sync unless the
+                // response below says otherwise.
+                let held = XDSResource.setVersion(request.initialResourceVersions)
+                connection.update(type) { record in
+                    record.ackedVersion = held
+                    record.sentVersion = held
+                }
+            }
             try await send(type, scope: .all, triggeredAt: .now)
             return
         }
@@ -156,6 +165,7 @@ struct DeltaStream: StreamHandler {
             record.sentVersion = XDSResource.setVersion(holdings)
             record.sentNonce = response.nonce
             record.sentAt = Date()
+            record.responses += 1
             for resource in resources {
                 record.resources[resource.name] = resource
             }

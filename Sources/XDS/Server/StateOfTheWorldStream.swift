@@ -139,6 +139,7 @@ struct StateOfTheWorldStream: StreamHandler {
             record.sentVersion = response.versionInfo
             record.sentNonce = response.nonce
             record.sentAt = Date()
+            record.responses += 1
             if wildcard {
                 record.resources = [:]
             }

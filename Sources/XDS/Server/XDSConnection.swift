@@ -83,6 +83,8 @@ struct TypeSyncRecord: Sendable {
     var ackedVersion: String?
     var ackedNonce: String?
     var rejection: RejectionRecord?
+    /// Responses sent for this type on this stream.
+    var responses = 0
     /// The last resource sent under each name the client holds.
     var resources: [String: XDSResource] = [:]
 }
