@@ -30,7 +30,7 @@ func withADSServer<Result>(
 func eventually(
     _ what: String,
     within limit: Duration = .seconds(30),
-    _ condition: @Sendable () async throws -> Bool
+    _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
