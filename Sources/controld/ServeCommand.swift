@@ -17,6 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
     var monitoringAddress = ServeConfiguration.defaultMonitoringAddress
 
     @Option(
+        name: .customLong("grpc-addr"),
+        help: ArgumentHelp("Address for plaintext xDS (ADS and SDS).", valueName: "host:port"))
+    var grpcAddress = ServeConfiguration.defaultGRPCAddress
+
+    @Option(
         name: .customLong("config-dir"),
         help: ArgumentHelp(
             "Directory of mesh configuration (YAML or JSON); repeatable. Default: ./mesh if it exists.",
@@ -36,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try ServeConfiguration(
             monitoringAddress: monitoringAddress,
+            grpcAddress: grpcAddress,
             configDirectories: configDirectories,
             logLevel: logLevel,
             logFormat: logFormat

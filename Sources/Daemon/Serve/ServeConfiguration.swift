@@ -7,11 +7,15 @@ public import Logging
 public struct ServeConfiguration: Sendable, Equatable {
     /// `--monitoring-addr` default: istiod's monitoring port on all interfaces.
     public static let defaultMonitoringAddress = "0.0.0.0:15014"
+    /// `--grpc-addr` default: istiod's plaintext xDS port on all interfaces.
+    public static let defaultGRPCAddress = "0.0.0.0:15010"
     /// The directory served when no `--config-dir` is given and it exists.
     public static let defaultConfigDirectory = "./mesh"
 
     /// Where `/metrics`, `/ready` and `/healthz` are served.
     public var monitoringAddress: HostPort
+    /// Where plaintext xDS (ADS and SDS) is served.
+    public var grpcAddress: HostPort
     /// Directories given with `--config-dir`, in order, not yet checked on disk.
     public var configDirectories: [String]
     /// The lowest level logged.
@@ -21,11 +25,13 @@ public struct ServeConfiguration: Sendable, Equatable {
 
     public init(
         monitoringAddress: HostPort,
+        grpcAddress: HostPort = HostPort(host: "0.0.0.0", port: 15010),
         configDirectories: [String],
         logLevel: Logger.Level = .info,
         logFormat: LogFormat = .text
     ) {
         self.monitoringAddress = monitoringAddress
+        self.grpcAddress = grpcAddress
         self.configDirectories = configDirectories
         self.logLevel = logLevel
         self.logFormat = logFormat
@@ -34,12 +40,14 @@ public struct ServeConfiguration: Sendable, Equatable {
     /// Parses raw flag values, throwing a usage error for the first bad one.
     public init(
         monitoringAddress: String,
+        grpcAddress: String = defaultGRPCAddress,
         configDirectories: [String],
         logLevel: String,
         logFormat: String
     ) throws(StartupError) {
         self.init(
             monitoringAddress: try HostPort(parsing: monitoringAddress, flag: "--monitoring-addr"),
+            grpcAddress: try HostPort(parsing: grpcAddress, flag: XDSService.flag),
             configDirectories: configDirectories,
             logLevel: try Logger.Level(parsing: logLevel),
             logFormat: try LogFormat(parsing: logFormat)

@@ -1,9 +1,10 @@
 public import Logging
 public import Prometheus
 public import ServiceLifecycle
+import XDS
 
-/// Assembles the services `controld serve` runs: the monitoring server and the
-/// initial config scan, stopped gracefully on SIGTERM or SIGINT.
+/// Assembles the services `controld serve` runs: the xDS server, the monitoring
+/// server and the initial config scan, stopped gracefully on SIGTERM or SIGINT.
 public enum ServeGroup {
     /// How long services get to finish after a signal before they are cancelled;
     /// below the 5 s that orchestrators and our tests allow.
@@ -28,11 +29,18 @@ public enum ServeGroup {
             router: router,
             logger: Logger(label: "monitoring")
         )
+        let xds = XDSService(
+            address: configuration.grpcAddress,
+            server: XDSServer(provider: EmptyMeshProvider(), identifier: "controld-\(ControldVersion.version)"),
+            logger: Logger(label: "xds")
+        )
         let scan = ConfigScanService(directories: directories, readiness: readiness, logger: Logger(label: "config"))
 
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: monitoring, serviceName: "monitoring"),
+                // A bind failure stops the others gently, so the one-line error stands alone.
+                .init(service: xds, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "xds"),
                 // The scan finishing is its success, not a reason to stop serving.
                 .init(service: scan, successTerminationBehavior: .ignore, serviceName: "config-scan"),
             ],

@@ -13,16 +13,19 @@ struct DeltaStream: StreamHandler {
     let writer: RPCWriter<DeltaDiscoveryResponse>
     private var states: [TypeURL: DeltaState] = [:]
     private var awaitingAck: [TypeURL: ContinuousClock.Instant] = [:]
+    /// Set on a single-type service (SDS): other types are not served there.
+    private let only: TypeURL?
 
-    init(server: XDSServer, connection: XDSConnection, writer: RPCWriter<DeltaDiscoveryResponse>) {
+    init(server: XDSServer, connection: XDSConnection, writer: RPCWriter<DeltaDiscoveryResponse>, only: TypeURL? = nil) {
         self.server = server
         self.connection = connection
         self.writer = writer
+        self.only = only
     }
 
     mutating func handle(_ request: DeltaDiscoveryRequest) async throws {
         let type = TypeURL(request.typeURL)
-        guard server.provider.typeURLs.contains(type) else {
+        guard server.provider.typeURLs.contains(type), only == nil || only == type else {
             server.logger.debug(
                 "request for a type that is not served",
                 metadata: ["connection": "\(connection.id)", "type": "\(request.typeURL)"]

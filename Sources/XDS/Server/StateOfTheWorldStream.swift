@@ -14,16 +14,19 @@ struct StateOfTheWorldStream: StreamHandler {
     private var states: [TypeURL: StateOfTheWorldState] = [:]
     /// When the change behind each type's last response happened, until its ACK.
     private var awaitingAck: [TypeURL: ContinuousClock.Instant] = [:]
+    /// Set on a single-type service (SDS): other types are not served there.
+    private let only: TypeURL?
 
-    init(server: XDSServer, connection: XDSConnection, writer: RPCWriter<DiscoveryResponse>) {
+    init(server: XDSServer, connection: XDSConnection, writer: RPCWriter<DiscoveryResponse>, only: TypeURL? = nil) {
         self.server = server
         self.connection = connection
         self.writer = writer
+        self.only = only
     }
 
     mutating func handle(_ request: DiscoveryRequest) async throws {
         let type = TypeURL(request.typeURL)
-        guard server.provider.typeURLs.contains(type) else {
+        guard server.provider.typeURLs.contains(type), only == nil || only == type else {
             server.logger.debug(
                 "request for a type that is not served",
                 metadata: ["connection": "\(connection.id)", "type": "\(request.typeURL)"]

@@ -25,14 +25,23 @@ final class XDSConnection: Sendable {
 
     private let queue = Mutex(Queue())
     private let signal: @Sendable () -> Void
+    /// Ends the stream's event loop, which ends the RPC.
+    let close: @Sendable () -> Void
     private let record = Mutex(ConnectionRecord())
 
-    init(id: String, proxy: ProxyNode, variant: XDSProtocolVariant, signal: @escaping @Sendable () -> Void) {
+    init(
+        id: String,
+        proxy: ProxyNode,
+        variant: XDSProtocolVariant,
+        signal: @escaping @Sendable () -> Void,
+        close: @escaping @Sendable () -> Void
+    ) {
         self.id = id
         self.proxy = proxy
         self.variant = variant
         self.connectedAt = Date()
         self.signal = signal
+        self.close = close
     }
 
     /// Merges a push into the pending slot and wakes the stream if it is not already due.

@@ -43,6 +43,14 @@ public final class XDSServer: Sendable {
         return targets.count
     }
 
+    /// Ends every open stream, for a shutdown: proxies reconnect and keep their
+    /// configuration meanwhile.
+    public func closeAllStreams() {
+        for connection in allConnections {
+            connection.close()
+        }
+    }
+
     /// The number of open streams.
     public var connectionCount: Int { connections.withLock { $0.count } }
 
@@ -107,7 +115,8 @@ public final class XDSServer: Sendable {
             id: "\(proxy.id)-\(sequence)",
             proxy: proxy,
             variant: variant,
-            signal: { continuation.yield(.push) }
+            signal: { continuation.yield(.push) },
+            close: { continuation.finish() }
         )
         let queued = QueuedRequests()
         let handler = makeHandler(connection)
