@@ -107,6 +107,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `swift run -c release xds-load --connections N`: see BENCHMARKS.md.
+        .executableTarget(
+            name: "xds-load",
+            dependencies: [
+                "XDS",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/XDSLoad",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "XDSTests", dependencies: ["XDS"], swiftSettings: strictSettings),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], swiftSettings: strictSettings),
         .testTarget(name: "CATests", dependencies: ["CA"], swiftSettings: strictSettings),
