@@ -123,7 +123,16 @@ let package = Package(
             path: "Benchmarks/XDSLoad",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "XDSTests", dependencies: ["XDS"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "XDSTests",
+            dependencies: [
+                "XDS",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], swiftSettings: strictSettings),
         .testTarget(name: "CATests", dependencies: ["CA"], swiftSettings: strictSettings),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane"], swiftSettings: strictSettings),

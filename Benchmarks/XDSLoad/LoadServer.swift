@@ -16,11 +16,10 @@ import XDS
 enum LoadServer {
     static func run(clusters: Int) async throws {
         let metrics = TestMetrics()
-        MetricsSystem.bootstrap(metrics)
         let mesh = SyntheticMesh(clusterCount: clusters)
         var logger = Logger(label: "xds-load")
         logger.logLevel = .warning
-        let xds = XDSServer(provider: mesh, logger: logger)
+        let xds = XDSServer(provider: mesh, logger: logger, metricsFactory: metrics)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: "127.0.0.1", port: 0),
             transportSecurity: .plaintext,

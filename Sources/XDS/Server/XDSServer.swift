@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Logging
+import Metrics
 import Synchronization
 
 /// The mesh-agnostic xDS server: it owns connections, subscriptions, versions, nonces
@@ -11,7 +12,7 @@ import Synchronization
 public final class XDSServer: Sendable {
     let provider: any ResourceProvider
     let logger: Logger
-    let metrics = XDSMetrics()
+    let metrics: XDSMetrics
     /// The most requests a client may have waiting unprocessed before its stream is
     /// closed; an honest proxy has a handful at most.
     static let maxQueuedRequests = 64
@@ -24,9 +25,11 @@ public final class XDSServer: Sendable {
     public init(
         provider: any ResourceProvider,
         identifier: String = "controld",
-        logger: Logger = Logger(label: "controld.xds")
+        logger: Logger = Logger(label: "controld.xds"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.provider = provider
+        self.metrics = XDSMetrics(factory: metricsFactory)
         self.controlPlaneIdentifier = identifier
         self.logger = logger
     }
