@@ -6,7 +6,8 @@ import Crypto
 ///
 /// Serialization is deterministic (map entries sorted), so equal configuration gives
 /// byte-identical resources and equal versions: that is what lets the server skip
-/// resending what a proxy already holds.
+/// resending what a proxy already holds. Nested `Any`s must be built with `pack(_:)`
+/// for that to hold.
 public struct XDSResource: Sendable, Hashable {
     public let name: String
     public let typeURL: TypeURL
@@ -32,6 +33,21 @@ public struct XDSResource: Sendable, Hashable {
             typeURL: TypeURL("type.googleapis.com/\(type(of: message).protoMessageName)"),
             payload: payload
         )
+    }
+
+    /// Packs `message` into an `Any` whose bytes are deterministic.
+    ///
+    /// `Google_Protobuf_Any(message:)` serializes its content later with default
+    /// options, so maps inside it (route metadata, typed_per_filter_config) come out in
+    /// hash order and the enclosing resource's version changes between equal
+    /// generations. Every `Any` inside a resource must be packed with this.
+    public static func pack(_ message: some SwiftProtobuf.Message) throws -> Google_Protobuf_Any {
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        var any = Google_Protobuf_Any()
+        any.typeURL = "type.googleapis.com/\(type(of: message).protoMessageName)"
+        any.value = try message.serializedBytes(options: options)
+        return any
     }
 
     /// The resource as it goes on the wire.
