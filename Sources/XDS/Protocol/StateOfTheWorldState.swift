@@ -23,8 +23,10 @@ public struct StateOfTheWorldState: Sendable {
         /// The first request on the stream (or after the server restarted): send
         /// everything subscribed.
         case initial
-        /// The client accepted the last response. `newNames` are names it subscribed
-        /// to in the same request, which must be sent now; nil when nothing was added.
+        /// The client accepted the last response (or, repeating a NACKed nonce, only
+        /// changed its subscription: `lastRejection` then still stands). `newNames`
+        /// are names it subscribed to in the same request, which must be sent now; nil
+        /// when nothing was added.
         case ack(newNames: Set<String>?)
         /// The client rejected the last response and keeps its previous config.
         case nack(RejectionRecord)
@@ -63,6 +65,10 @@ public struct StateOfTheWorldState: Sendable {
         guard nonce == sentNonce else {
             return .stale
         }
+        // Envoy sends error_detail once and then clears it: a later request repeating
+        // a NACKed nonce (to change its subscription) still means the client kept its
+        // previous config, so it must not be taken as an ACK of the rejected one.
+        let repeatsRejection = answeredNonce == nonce && lastRejection?.nonce == nonce
         answeredNonce = nonce
         if let errorMessage {
             let record = RejectionRecord(nonce: nonce, message: errorMessage, code: errorCode)
@@ -70,9 +76,11 @@ public struct StateOfTheWorldState: Sendable {
             subscription = requested
             return .nack(record)
         }
-        acked = sent
-        ackedVersionInfo = sentVersionInfo
-        lastRejection = nil
+        if !repeatsRejection {
+            acked = sent
+            ackedVersionInfo = sentVersionInfo
+            lastRejection = nil
+        }
         let previous = subscription
         subscription = requested
         switch (previous, requested) {
