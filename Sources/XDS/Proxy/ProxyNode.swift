@@ -57,8 +57,11 @@ public struct ProxyNode: Sendable, Hashable {
         }
         let metadata = ProxyMetadata(node.metadata)
         let ips = metadata.instanceIPs.isEmpty ? [String(parts[1])] : metadata.instanceIPs
+        // Name where the bad address came from: the id's part is fine when
+        // INSTANCE_IPS replaces it, so blaming the id would mislead.
+        let origin = metadata.instanceIPs.isEmpty ? "node.id \"\(node.id)\"" : "node metadata INSTANCE_IPS"
         for ip in ips where !Self.isIPAddress(ip) {
-            throw ProxyNodeError("node.id \"\(node.id)\": \"\(ip)\" is not an IP address")
+            throw ProxyNodeError("\(origin): \"\(ip)\" is not an IP address")
         }
         self.id = node.id
         self.kind = kind
