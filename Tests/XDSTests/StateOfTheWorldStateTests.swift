@@ -185,6 +185,17 @@ struct StateOfTheWorldStateTests {
         #expect(session.state.ackedVersionInfo == second.versionInfo)
     }
 
+    @Test("names added in a stale request are sent once the current response is ACKed with them")
+    func namesFromStaleRequest() {
+        var session = SotWSession(.endpoint, names: ["a"])
+        let first = session.send([resource("a", type: .endpoint)], force: true)!
+        session.send([resource("a", "2", type: .endpoint)])
+        // Envoy asked for "b" before it saw the second response...
+        #expect(session.state.receive(names: ["a", "b"], nonce: first.nonce, errorMessage: nil) == .stale)
+        // ...and repeats the same names when it ACKs that response.
+        #expect(session.ack(["a", "b"]) == .ack(newNames: ["b"]))
+    }
+
     // MARK: Subscriptions
 
     @Test("an ACK that adds EDS names asks for exactly those names, and they go out")
