@@ -133,7 +133,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DiscoveryTests",
+            dependencies: [
+                "Discovery",
+                // The stand-in Kubernetes API server the Kubernetes source is tested against.
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Kubernetes/Fixtures")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CATests", dependencies: ["CA"], swiftSettings: strictSettings),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane"], swiftSettings: strictSettings),
         .testTarget(
