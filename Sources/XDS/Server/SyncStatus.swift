@@ -10,6 +10,10 @@ public struct ProxySyncStatus: Sendable, Hashable, Codable {
     public var protocolVariant: String
     public var connectedAt: Date
     public var types: [TypeSyncStatus]
+    /// The node's `CLUSTER_ID` metadata: which cluster the proxy runs in.
+    public var clusterID: String?
+    /// This server's `control_plane.identifier`, istioctl's ISTIOD column.
+    public var controlPlane: String?
 }
 
 /// One type URL on one connection.
@@ -30,6 +34,8 @@ public struct TypeSyncStatus: Sendable, Hashable, Codable {
     public var ackedVersion: String?
     public var ackedNonce: String?
     public var lastRejection: String?
+    /// When the last response of this type went out on this stream.
+    public var sentAt: Date?
     public var resourceCount: Int
     /// Responses of this type sent on this stream.
     public var responses: Int
@@ -50,6 +56,7 @@ extension XDSServer {
                     ackedVersion: entry.ackedVersion,
                     ackedNonce: entry.ackedNonce,
                     lastRejection: entry.rejection?.message,
+                    sentAt: entry.sentAt,
                     resourceCount: entry.resources.count,
                     responses: entry.responses
                 )
@@ -61,7 +68,9 @@ extension XDSServer {
                 istioVersion: connection.proxy.metadata.istioVersion,
                 protocolVariant: connection.variant.rawValue,
                 connectedAt: connection.connectedAt,
-                types: types
+                types: types,
+                clusterID: connection.proxy.metadata.clusterID,
+                controlPlane: controlPlaneIdentifier
             )
         }
     }
