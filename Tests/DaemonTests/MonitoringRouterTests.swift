@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import Testing
+import XDS
 
 @testable import Daemon
 
@@ -14,7 +15,8 @@ struct MonitoringRouterTests {
         let registry = PrometheusCollectorRegistry()
         BuildInfoMetrics.register(on: registry)
         let router = MonitoringRouter.build(
-            registry: registry, processMetrics: ProcessMetricsCollector(registry: registry), readiness: readiness)
+            registry: registry, processMetrics: ProcessMetricsCollector(registry: registry), readiness: readiness,
+            xds: XDSServer(provider: EmptyMeshProvider()))
         return Application(router: router)
     }
 

@@ -1,18 +1,25 @@
+public import Discovery
 public import Hummingbird
 public import Prometheus
+public import XDS
 
-/// The routes served on the monitoring port (15014): `/metrics`, `/ready`, `/healthz`.
+/// The routes served on the monitoring port (15014): `/metrics`, `/ready`, `/healthz`,
+/// the xDS debug endpoints `/debug/syncz` and `/debug/config_dump`, and
+/// `/debug/configz` (the ConfigStore's objects) when a store is given.
 ///
 /// Built separately from the server so tests can drive it in memory.
 public enum MonitoringRouter {
     /// Prometheus' text exposition format, version 0.0.4.
     public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// A router answering from `registry`, `processMetrics` and `readiness`.
+    /// A router answering from `registry`, `processMetrics`, `readiness` and the
+    /// xDS server `xds`.
     public static func build(
         registry: PrometheusCollectorRegistry,
         processMetrics: ProcessMetricsCollector,
-        readiness: Readiness
+        readiness: Readiness,
+        xds: XDSServer,
+        config: ConfigStore? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("metrics") { _, _ -> Response in
@@ -34,6 +41,8 @@ public enum MonitoringRouter {
         router.get("healthz") { _, _ -> Response in
             plainText(.ok, "ok\n")
         }
+        DebugRoutes.add(to: router, server: xds)
+        if let config { ConfigzRoute.add(to: router, store: config) }
         return router
     }
 

@@ -1,10 +1,11 @@
+import Discovery
 public import Logging
 public import Prometheus
 public import ServiceLifecycle
 import XDS
 
 /// Assembles the services `controld serve` runs: the xDS server, the monitoring
-/// server and the initial config scan, stopped gracefully on SIGTERM or SIGINT.
+/// server and a watched source per config directory, stopped gracefully on SIGTERM or SIGINT.
 public enum ServeGroup {
     /// How long services get to finish after a signal before they are cancelled;
     /// below the 5 s that orchestrators and our tests allow.
@@ -20,9 +21,13 @@ public enum ServeGroup {
     ) -> ServiceGroup {
         BuildInfoMetrics.register(on: registry)
         let processMetrics = ProcessMetricsCollector(registry: registry)
-        let readiness = Readiness(pendingSources: directories.map(ConfigScanService.sourceName(directory:)))
+        let readiness = Readiness(pendingSources: directories.map(ConfigSourceService.sourceName(directory:)))
+        let store = ConfigStore(logger: Logger(label: "config"))
+        // One server for the gRPC port and the debug endpoints, so syncz shows the
+        // very streams the xDS port holds.
+        let xdsServer = XDSServer(provider: EmptyMeshProvider(), identifier: "controld-\(ControldVersion.version)")
         let router = MonitoringRouter.build(
-            registry: registry, processMetrics: processMetrics, readiness: readiness)
+            registry: registry, processMetrics: processMetrics, readiness: readiness, xds: xdsServer, config: store)
 
         let monitoring = MonitoringServer(
             address: configuration.monitoringAddress,
@@ -31,19 +36,23 @@ public enum ServeGroup {
         )
         let xds = XDSService(
             address: configuration.grpcAddress,
-            server: XDSServer(provider: EmptyMeshProvider(), identifier: "controld-\(ControldVersion.version)"),
+            server: xdsServer,
             logger: Logger(label: "xds")
         )
-        let scan = ConfigScanService(directories: directories, readiness: readiness, logger: Logger(label: "config"))
+        let sources = directories.map {
+            ConfigSourceService(directory: $0, store: store, readiness: readiness, logger: Logger(label: "config"))
+        }
 
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: monitoring, serviceName: "monitoring"),
                 // A bind failure stops the others gently, so the one-line error stands alone.
                 .init(service: xds, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "xds"),
-                // The scan finishing is its success, not a reason to stop serving.
-                .init(service: scan, successTerminationBehavior: .ignore, serviceName: "config-scan"),
-            ],
+            ]
+                + sources.map {
+                    // A source stops only on shutdown; if it ever ends, serving goes on.
+                    .init(service: $0, successTerminationBehavior: .ignore, serviceName: "config-dir")
+                },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
