@@ -64,6 +64,12 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // The secure port (15012) terminates TLS itself, for optional client
+                // certificates; its services run under service-lifecycle.
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -144,7 +150,21 @@ let package = Package(
             resources: [.copy("Kubernetes/Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CATests", dependencies: ["CA"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CATests",
+            dependencies: [
+                "CA",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane"], swiftSettings: strictSettings),
         .testTarget(
             name: "DaemonTests",
