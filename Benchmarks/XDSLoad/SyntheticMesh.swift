@@ -75,7 +75,7 @@ final class SyntheticMesh: ResourceProvider {
             manager.rds = rds
             var filter = Envoy_Config_Listener_V3_Filter()
             filter.name = "envoy.filters.network.http_connection_manager"
-            filter.typedConfig = try Google_Protobuf_Any(message: manager)
+            filter.typedConfig = try XDSResource.pack(manager)
             var chain = Envoy_Config_Listener_V3_FilterChain()
             chain.filters = [filter]
             var listener = Envoy_Config_Listener_V3_Listener()

@@ -19,7 +19,7 @@ struct CommandLineTests {
             ),
             (["serve", "--monitoring-addr", "nowhere"], "controld: --monitoring-addr nowhere: expected host:port"),
             (["serve", "--log-format", "xml"], "controld: --log-format xml: expected text or json"),
-            (["serve", "--grpc-addr", "127.0.0.1:15010"], "controld: unknown option '--grpc-addr'"),
+            (["serve", "--grpc-addr", "nowhere"], "controld: --grpc-addr nowhere: expected host:port"),
             (["serve", "--log-level"], "controld: missing value for '--log-level <level>'"),
             (["launch"], "controld: unexpected argument 'launch'"),
         ])

@@ -9,7 +9,7 @@ struct ServeTests {
 
     private func startServing(_ extra: [String] = []) async throws -> (ControldProcess, String) {
         let controld = try ControldProcess(
-            ["serve", "--monitoring-addr", "127.0.0.1:0", "--log-format", "json"] + extra)
+            ["serve", "--monitoring-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--log-format", "json"] + extra)
         let address = try await controld.waitForMonitoringAddress()
         return (controld, "http://\(address)")
     }
@@ -63,11 +63,25 @@ struct ServeTests {
         let (first, base) = try await startServing()
         let address = String(base.dropFirst("http://".count))
 
-        let second = try ControldProcess(["serve", "--monitoring-addr", address, "--log-format", "json"])
+        let second = try ControldProcess(["serve", "--monitoring-addr", address, "--grpc-addr", "127.0.0.1:0", "--log-format", "json"])
         #expect(try await second.waitForExit(within: .seconds(60)) == 1)
         let nonLogLines = second.standardErrorLines.filter { !$0.hasPrefix("{") }
         #expect(nonLogLines == ["controld: --monitoring-addr \(address): address already in use"])
         #expect(second.standardErrorLines.last == nonLogLines.first)
+
+        first.process.terminate()
+        #expect(try await first.waitForExit(within: Self.shutdownLimit) == 0)
+    }
+
+    @Test("a busy xDS port exits 1 with one line naming --grpc-addr")
+    func busyXDSPort() async throws {
+        let (first, _) = try await startServing()
+        let xds = try #require(try await first.waitForLog("xDS server listening", within: .seconds(60))["address"] as? String)
+
+        let second = try ControldProcess(["serve", "--monitoring-addr", "127.0.0.1:0", "--grpc-addr", xds, "--log-format", "json"])
+        #expect(try await second.waitForExit(within: .seconds(60)) == 1)
+        let nonLogLines = second.standardErrorLines.filter { !$0.hasPrefix("{") }
+        #expect(nonLogLines == ["controld: --grpc-addr \(xds): address already in use"])
 
         first.process.terminate()
         #expect(try await first.waitForExit(within: Self.shutdownLimit) == 0)

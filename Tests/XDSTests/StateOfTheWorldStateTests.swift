@@ -117,7 +117,7 @@ struct StateOfTheWorldStateTests {
 
         let bad = session.send([resource("a", "bad", type: type), resource("b", type: type)])!
         let outcome = session.nack(names, "Proto constraint validation failed: a: invalid")
-        guard case .nack(let record) = outcome else {
+        guard case .nack(let record, _) = outcome else {
             Issue.record("expected a NACK, got \(outcome)")
             return
         }
@@ -164,6 +164,23 @@ struct StateOfTheWorldStateTests {
         #expect(session.state.ackedVersionInfo == good.versionInfo)
         #expect(session.state.lastRejection?.message == "rejected")
         // The newly subscribed name still goes out.
+        #expect(session.send([resource("b", type: .endpoint)], force: true)?.names == ["b"])
+    }
+
+    @Test("names Envoy subscribes to in the NACK request itself are sent")
+    func nackWithNewNames() {
+        var session = SotWSession(.endpoint, names: ["a"])
+        session.send([resource("a", type: .endpoint)], force: true)
+        session.ack(["a"])
+        session.send([resource("a", "bad", type: .endpoint)])
+        let outcome = session.state.receive(
+            names: ["a", "b"], nonce: session.lastNonce, errorMessage: "rejected", errorCode: 13
+        )
+        guard case .nack(_, let newNames) = outcome else {
+            Issue.record("expected a NACK, got \(outcome)")
+            return
+        }
+        #expect(newNames == ["b"])
         #expect(session.send([resource("b", type: .endpoint)], force: true)?.names == ["b"])
     }
 

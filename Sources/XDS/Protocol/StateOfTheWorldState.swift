@@ -29,7 +29,8 @@ public struct StateOfTheWorldState: Sendable {
         /// when nothing was added.
         case ack(newNames: Set<String>?)
         /// The client rejected the last response and keeps its previous config.
-        case nack(RejectionRecord)
+        /// `newNames` as for `.ack`: Envoy may subscribe to more names in the same request.
+        case nack(RejectionRecord, newNames: Set<String>?)
         /// A response to an older nonce: superseded, nothing to do.
         case stale
     }
@@ -73,14 +74,19 @@ public struct StateOfTheWorldState: Sendable {
         if let errorMessage {
             let record = RejectionRecord(nonce: nonce, message: errorMessage, code: errorCode)
             lastRejection = record
-            subscription = requested
-            return .nack(record)
+            return .nack(record, newNames: resubscribe(requested))
         }
         if !repeatsRejection {
             acked = sent
             ackedVersionInfo = sentVersionInfo
             lastRejection = nil
         }
+        return .ack(newNames: resubscribe(requested))
+    }
+
+    /// Takes the request's subscription; returns the names that must be sent now
+    /// (empty: everything, after a switch to wildcard), or nil when nothing was added.
+    private mutating func resubscribe(_ requested: Subscription) -> Set<String>? {
         let previous = subscription
         subscription = requested
         switch (previous, requested) {
@@ -89,13 +95,13 @@ public struct StateOfTheWorldState: Sendable {
             for name in old.subtracting(new) {
                 sent[name] = nil
             }
-            return .ack(newNames: added.isEmpty ? nil : added)
+            return added.isEmpty ? nil : added
         case (.names, .wildcard):
-            return .ack(newNames: [])
+            return []
         case (.wildcard, .names(let new)):
-            return .ack(newNames: new)
+            return new
         case (.wildcard, .wildcard):
-            return .ack(newNames: nil)
+            return nil
         }
     }
 

@@ -54,8 +54,11 @@ struct StateOfTheWorldStream: StreamHandler {
             if let newNames {
                 try await send(type, scope: newNames.isEmpty ? nil : newNames, force: true, triggeredAt: .now)
             }
-        case .nack(let rejection):
+        case .nack(let rejection, let newNames):
             recordNack(type, rejection)
+            if let newNames {
+                try await send(type, scope: newNames.isEmpty ? nil : newNames, force: true, triggeredAt: .now)
+            }
         case .stale:
             server.metrics.expiredNonce(type)
         }
@@ -166,7 +169,8 @@ struct StateOfTheWorldStream: StreamHandler {
         connection.update(type) { record in
             record.ackedVersion = state.ackedVersionInfo
             record.ackedNonce = state.answeredNonce
-            record.rejection = nil
+            // A request repeating a NACKed nonce leaves the rejection standing.
+            record.rejection = state.lastRejection
         }
     }
 

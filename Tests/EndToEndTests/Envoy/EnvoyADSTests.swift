@@ -57,6 +57,17 @@ struct EnvoyADSTests {
                 #expect(count(after) == count(before), "\(type.shortName) must not be resent for an endpoint change")
             }
 
+            // A changed cluster is warmed again and serves without a gap in routing.
+            provider.config.withLock { $0.connectTimeoutSeconds = 2 }
+            server.push(.full([.cluster], reason: "config"))
+            try await eventually("the changed cluster ACKed and warm") {
+                guard server.states(of: Self.nodeID)[.cluster] == .synced else { return false }
+                let dump = try await envoy.admin("/config_dump?resource=dynamic_active_clusters")
+                let warming = try await envoy.stat("cluster_manager.warming_clusters")
+                return dump.contains("\"connect_timeout\": \"2s\"") && warming == 0
+            }
+            #expect(try await HTTP.get(listenerURL, timeout: .seconds(2)).body == "two")
+
             // A listener Envoy rejects: NACK recorded with Envoy's words, traffic unchanged.
             provider.config.withLock { $0.brokenListener = true }
             server.push(.full([.listener], reason: "config"))

@@ -12,6 +12,8 @@ final class FixtureProvider: ResourceProvider {
         var endpoints: [(host: String, port: Int)]
         /// Serve a listener Envoy must reject (two filter chains with the same match).
         var brokenListener = false
+        /// Changing it changes the cluster, which Envoy must warm again.
+        var connectTimeoutSeconds: Int64 = 1
     }
 
     static let listenerName = "e2e_http"
@@ -32,7 +34,10 @@ final class FixtureProvider: ResourceProvider {
         switch typeURL {
         case .listener: all = [try XDSResource(name: Self.listenerName, message: Self.listener(config))]
         case .route: all = [try XDSResource(name: Self.routeName, message: Self.route())]
-        case .cluster: all = [try XDSResource(name: Self.clusterName, message: Self.cluster())]
+        case .cluster:
+            var cluster = Self.cluster()
+            cluster.connectTimeout = Google_Protobuf_Duration(seconds: config.connectTimeoutSeconds)
+            all = [try XDSResource(name: Self.clusterName, message: cluster)]
         case .endpoint: all = [try XDSResource(name: Self.clusterName, message: Self.endpoints(config))]
         default: all = []
         }
@@ -47,7 +52,7 @@ final class FixtureProvider: ResourceProvider {
 
         var router = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter()
         router.name = "envoy.filters.http.router"
-        router.typedConfig = try Google_Protobuf_Any(message: Envoy_Extensions_Filters_Http_Router_V3_Router())
+        router.typedConfig = try XDSResource.pack(Envoy_Extensions_Filters_Http_Router_V3_Router())
 
         var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         manager.statPrefix = "e2e"
@@ -56,7 +61,7 @@ final class FixtureProvider: ResourceProvider {
 
         var filter = Envoy_Config_Listener_V3_Filter()
         filter.name = "envoy.filters.network.http_connection_manager"
-        filter.typedConfig = try Google_Protobuf_Any(message: manager)
+        filter.typedConfig = try XDSResource.pack(manager)
 
         var chain = Envoy_Config_Listener_V3_FilterChain()
         chain.filters = [filter]

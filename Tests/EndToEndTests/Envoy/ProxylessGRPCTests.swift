@@ -69,13 +69,13 @@ final class ProxylessProvider: ResourceProvider {
             rds.configSource.resourceApiVersion = .v3
             var router = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter()
             router.name = "envoy.filters.http.router"
-            router.typedConfig = try Google_Protobuf_Any(message: Envoy_Extensions_Filters_Http_Router_V3_Router())
+            router.typedConfig = try XDSResource.pack(Envoy_Extensions_Filters_Http_Router_V3_Router())
             var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
             manager.rds = rds
             manager.httpFilters = [router]
             var listener = Envoy_Config_Listener_V3_Listener()
             listener.name = target
-            listener.apiListener.apiListener = try Google_Protobuf_Any(message: manager)
+            listener.apiListener.apiListener = try XDSResource.pack(manager)
             all = [try XDSResource(name: target, message: listener)]
         case .route:
             var route = FixtureProvider.route()
