@@ -30,7 +30,7 @@ public enum RootCertificate {
             serialNumber: .random128(),
             publicKey: key.publicKey,
             notValidBefore: now.addingTimeInterval(-LeafIssuer.backdate),
-            notValidAfter: now.addingTimeInterval(lifetime.seconds),
+            notValidAfter: now.addingTimeInterval(lifetime.timeInterval),
             issuer: name,
             subject: name,
             signatureAlgorithm: key.certificateSignatureAlgorithm,
@@ -50,7 +50,7 @@ extension SubjectKeyIdentifier {
 
 extension Duration {
     /// The duration as fractional seconds, for `Date` arithmetic.
-    var seconds: TimeInterval {
+    var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }

@@ -10,12 +10,12 @@ public struct CAMaintenanceService: Service {
     let rotator: RootRotator
     let tls: SecurePortTLS?
     let metrics: CAMetrics
-    let renewal: RenewalSchedule
+    let renewal: ServingRenewalSchedule
     let logger: Logger
 
     public init(
         ca: LocalCertificateAuthority, rotator: RootRotator, tls: SecurePortTLS?, metrics: CAMetrics,
-        renewal: RenewalSchedule = RenewalSchedule(), logger: Logger
+        renewal: ServingRenewalSchedule = ServingRenewalSchedule(), logger: Logger
     ) {
         self.ca = ca
         self.rotator = rotator
@@ -29,7 +29,7 @@ public struct CAMaintenanceService: Service {
         metrics.recordExpiries(of: ca.current)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = ca.now
-            let wait = min(rotator.policy.checkInterval.seconds, max(1, nextServingRenewal().timeIntervalSince(now)))
+            let wait = min(rotator.policy.checkInterval.timeInterval, max(1, nextServingRenewal().timeIntervalSince(now)))
             do {
                 try await cancelWhenGracefulShutdown {
                     try await Task.sleep(for: .seconds(wait))

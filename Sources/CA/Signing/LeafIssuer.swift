@@ -25,7 +25,7 @@ public enum LeafIssuer {
         let notBefore = now.addingTimeInterval(-backdate)
         // A leaf outliving its CA would fail verification anyway; ending it with the
         // chain makes the failure visible as an expiry date rather than a mystery.
-        let notAfter = min(now.addingTimeInterval(lifetime.seconds), authority.chainExpiry)
+        let notAfter = min(now.addingTimeInterval(lifetime.timeInterval), authority.chainExpiry)
         let extensions = try Certificate.Extensions {
             Critical(BasicConstraints.notCertificateAuthority)
             Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))

@@ -24,7 +24,7 @@ struct CADirectoryTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(files == ["ca-cert.pem", "ca-key.pem", "root-cert.pem"])
 
-        let text = try OpenSSL.run(["x509", "-noout", "-text", "-in", directory.file(CADirectory.caCertFile)])
+        let text = try OpenSSLTool.run(["x509", "-noout", "-text", "-in", directory.file(CADirectory.caCertFile)])
         #expect(text.contains("CA:TRUE"))
         #expect(text.contains("Certificate Sign"))
         #expect(text.contains(keyType == .ec ? "prime256v1" : "(2048 bit)"))
@@ -41,7 +41,7 @@ struct CADirectoryTests {
         defer { temporary.remove() }
         let directory = CADirectory(path: temporary.path)
         _ = try await directory.loadOrCreate(keyType: .ec, trustDomain: "cluster.local", rootLifetime: lifetime, now: Date())
-        try OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca-key.pem"], in: temporary.url)
+        try OpenSSLTool.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca-key.pem"], in: temporary.url)
         await #expect(throws: CASetupError("ca-key.pem does not match ca-cert.pem")) {
             try await directory.loadOrCreate(keyType: .ec, trustDomain: "cluster.local", rootLifetime: lifetime, now: Date())
         }
@@ -49,7 +49,7 @@ struct CADirectoryTests {
 
     /// Istio's `cacerts` made by openssl: a root and an intermediate CA.
     static func makePluggedIn(in temporary: TemporaryDirectory) throws {
-        let run = { (arguments: [String]) throws in try OpenSSL.run(arguments, in: temporary.url) }
+        let run = { (arguments: [String]) throws in try OpenSSLTool.run(arguments, in: temporary.url) }
         try temporary.write("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n", to: "ca.ext")
         try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root-key.pem",
                  "-out", "root-cert.pem", "-days", "3650", "-subj", "/O=Example/CN=Example Root CA",
@@ -78,12 +78,12 @@ struct CADirectoryTests {
         #expect(try String(contentsOf: temporary.file("root-cert.pem"), encoding: .utf8) == rootBefore)
 
         let ca = LocalCertificateAuthority(authority)
-        let csr = try ValidatedCSR(pem: try OpenSSL.csr(in: temporary.url, uri: "spiffe://cluster.local/ns/a/sa/x"))
+        let csr = try ValidatedCSR(pem: try OpenSSLTool.csr(in: temporary.url, uri: "spiffe://cluster.local/ns/a/sa/x"))
         let chain = try ca.sign(publicKey: csr.request.publicKey, names: csr.names, lifetime: .seconds(3600))
         #expect(chain.count == 3)
         try temporary.write(try chain[0].serializeAsPEM().pemString, to: "leaf.pem")
         try temporary.write(try chain[1].serializeAsPEM().pemString, to: "intermediate.pem")
-        try OpenSSL.run(["verify", "-CAfile", "root-cert.pem", "-untrusted", "intermediate.pem", "leaf.pem"], in: temporary.url)
+        try OpenSSLTool.run(["verify", "-CAfile", "root-cert.pem", "-untrusted", "intermediate.pem", "leaf.pem"], in: temporary.url)
     }
 
     @Test("a plugged-in CA whose key does not match is refused at start")
@@ -91,7 +91,7 @@ struct CADirectoryTests {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
         try Self.makePluggedIn(in: temporary)
-        try OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca-key.pem"], in: temporary.url)
+        try OpenSSLTool.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca-key.pem"], in: temporary.url)
         await #expect(throws: CASetupError("ca-key.pem does not match ca-cert.pem")) {
             try await CADirectory(path: temporary.path).loadOrCreate(
                 keyType: .ec, trustDomain: "cluster.local", rootLifetime: lifetime, now: Date())
@@ -104,7 +104,7 @@ struct CADirectoryTests {
         defer { temporary.remove() }
         try Self.makePluggedIn(in: temporary)
         // Another root entirely.
-        try OpenSSL.run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key",
+        try OpenSSLTool.run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key",
                          "-out", "root-cert.pem", "-days", "30", "-subj", "/CN=Other",
                          "-addext", "basicConstraints=critical,CA:TRUE"], in: temporary.url)
         await #expect {

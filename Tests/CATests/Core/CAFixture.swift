@@ -40,7 +40,7 @@ struct CAFixture {
     }
 
     func csr(key: String = "ec:P-256", uri: String?) throws -> String {
-        try OpenSSL.csr(in: directory.url, key: key, uri: uri)
+        try OpenSSLTool.csr(in: directory.url, key: key, uri: uri)
     }
 
     static func uri(_ namespace: String, _ serviceAccount: String) -> String {
@@ -53,13 +53,13 @@ struct CAFixture {
         try directory.write(chain[0], to: "\(name).pem")
         try directory.write(chain.dropFirst().joined(), to: "\(name)-chain.pem")
         try directory.write(ca.trustBundlePEM, to: "bundle.pem")
-        try OpenSSL.run(
+        try OpenSSLTool.run(
             ["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "bundle.pem",
              "-untrusted", "\(name)-chain.pem", "\(name).pem"],
             in: directory.url)
-        try OpenSSL.run(
+        try OpenSSLTool.run(
             ["verify", "-purpose", "sslserver", "-CAfile", "bundle.pem", "-untrusted", "\(name)-chain.pem", "\(name).pem"],
             in: directory.url)
-        return try OpenSSL.run(["x509", "-noout", "-text", "-in", "\(name).pem"], in: directory.url)
+        return try OpenSSLTool.run(["x509", "-noout", "-text", "-in", "\(name).pem"], in: directory.url)
     }
 }

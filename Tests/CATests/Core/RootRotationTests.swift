@@ -27,7 +27,7 @@ struct RootRotationTests {
         let authority = try await directory.loadOrCreate(
             keyType: .ec, trustDomain: "cluster.local", rootLifetime: .seconds(100 * 86400), now: Date())
         let ca = LocalCertificateAuthority(authority)
-        let csr = try ValidatedCSR(pem: try OpenSSL.csr(in: temporary.url, uri: "spiffe://cluster.local/ns/a/sa/x"))
+        let csr = try ValidatedCSR(pem: try OpenSSLTool.csr(in: temporary.url, uri: "spiffe://cluster.local/ns/a/sa/x"))
         let oldChain = try ca.sign(publicKey: csr.request.publicKey, names: csr.names, lifetime: .seconds(3600))
 
         let rotator = RootRotator(
@@ -55,7 +55,7 @@ struct RootRotationTests {
         #expect(newChain.last == rotated.certificate)
         for (name, chain) in [("old", oldChain), ("new", newChain)] {
             try temporary.write(try chain[0].serializeAsPEM().pemString, to: "\(name).pem")
-            try OpenSSL.run(["verify", "-CAfile", "root-cert.pem", "\(name).pem"], in: temporary.url)
+            try OpenSSLTool.run(["verify", "-CAfile", "root-cert.pem", "\(name).pem"], in: temporary.url)
         }
 
         // Once the old root has expired it leaves the bundle.

@@ -112,7 +112,7 @@ struct SigningTests {
         case "1024-bit RSA CSR": csr = try fixture.csr(key: "rsa:1024", uri: CAFixture.uri("a", "x"))
         case "P-521 CSR": csr = try fixture.csr(key: "ec:P-521", uri: CAFixture.uri("a", "x"))
         case "two SANs":
-            csr = try OpenSSL.csr(in: fixture.directory.url, uri: CAFixture.uri("a", "x") + ",DNS:evil.example")
+            csr = try OpenSSLTool.csr(in: fixture.directory.url, uri: CAFixture.uri("a", "x") + ",DNS:evil.example")
         case "no SAN": csr = try fixture.csr(uri: nil)
         default: Issue.record("unknown case")
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `openssl` command line, the independent judge of what the CA issues.
-enum OpenSSL {
+enum OpenSSLTool {
     struct Failure: Error, CustomStringConvertible {
         var arguments: [String]
         var status: Int32

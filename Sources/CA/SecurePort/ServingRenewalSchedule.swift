@@ -2,7 +2,7 @@ public import Foundation
 
 /// When a certificate is renewed: once `ratio` of its life has passed (half, as
 /// Istio's agents do), leaving the other half to retry if the CA is unreachable.
-public struct RenewalSchedule: Sendable, Equatable {
+public struct ServingRenewalSchedule: Sendable, Equatable {
     /// The fraction of the life after which to renew.
     public var ratio: Double
 
