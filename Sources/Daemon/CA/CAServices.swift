@@ -1,0 +1,93 @@
+import CA
+import Foundation
+import GRPCCore
+import GRPCNIOTransportCore
+public import Logging
+import Metrics
+public import ServiceLifecycle
+public import XDS
+
+/// The CA's flags for `controld serve`, checked and defaulted.
+public struct CASettings: Sendable {
+    /// `--ca-dir` default, istiod's file-mode location relative to the working directory.
+    public static let defaultDirectory = "./etc/cacerts"
+    /// `--secure-grpc-addr` default: istiod's 15012.
+    public static let defaultSecureAddress = "0.0.0.0:15012"
+
+    public var directory: String = defaultDirectory
+    public var keyType: CAKeyType = .ec
+    public var trustDomain: String = "cluster.local"
+    public var jwksFile: String?
+    public var jwtIssuer: String = "https://kubernetes.default.svc.cluster.local"
+    public var workloadLifetime = WorkloadCertificateLifetime()
+    public var secureAddress = HostPort(host: "0.0.0.0", port: 15012)
+    public var dnsNames: [String] = []
+    /// Ten years, as Istio's self-signed roots.
+    public var rootLifetime: Duration = .seconds(10 * 365 * 86400)
+
+    public init() {}
+}
+
+/// Builds the CA from ``CASettings`` at start (a failure is a `--ca-dir` or
+/// `--jwks-file` ``StartupError``) and the services that run it: the secure port
+/// (CA and xDS over TLS) and the rotation/renewal timer.
+public enum CAServices {
+    /// The CA's two services, for the serve group.
+    public static func make(
+        settings: CASettings, xds: XDSServer, metrics: CAMetrics = CAMetrics()
+    ) async throws(StartupError) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let directory = CADirectory(path: settings.directory)
+        let authority: SigningAuthority
+        do {
+            authority = try await directory.loadOrCreate(
+                keyType: settings.keyType, trustDomain: settings.trustDomain, rootLifetime: settings.rootLifetime,
+                now: Date())
+        } catch {
+            throw StartupError(flag: "--ca-dir", value: settings.directory, problem: error.problem, kind: .runtime)
+        }
+        var reviewer: (any TokenReviewer)?
+        if let jwksFile = settings.jwksFile {
+            do {
+                reviewer = LocalTokenVerifier(keys: try JSONWebKeySet(contentsOfFile: jwksFile), issuer: settings.jwtIssuer)
+            } catch {
+                throw StartupError(flag: "--jwks-file", value: jwksFile, problem: error.problem, kind: .runtime)
+            }
+        }
+        let ca = LocalCertificateAuthority(authority)
+        let tls: SecurePortTLS
+        do {
+            tls = try SecurePortTLS(
+                ca: ca, extraDNSNames: settings.dnsNames, lifetime: settings.workloadLifetime.defaultLifetime)
+        } catch {
+            throw StartupError(
+                flag: "--ca-dir", value: settings.directory, problem: "cannot issue the serving certificate: \(error)",
+                kind: .runtime)
+        }
+        let handler = CertificateRequestHandler(
+            ca: ca,
+            authenticator: CallerAuthenticator(trustDomain: settings.trustDomain, tokenReviewer: reviewer, ca: ca),
+            lifetime: settings.workloadLifetime,
+            metrics: metrics)
+        let address = try XDSService.socketAddress(settings.secureAddress)
+        let secure = SecureGRPCServer(
+            address: address,
+            services: [
+                IstioCertificateService(handler: handler, peerCertificates: SecureGRPCServer.peerCertificates),
+                AggregatedDiscoveryService(server: xds),
+                SecretDiscoveryService(server: xds),
+            ],
+            tls: tls,
+            logger: Logger(label: "secure-grpc"),
+            onShutdown: { xds.closeAllStreams() })
+        let maintenance = CAMaintenanceService(
+            ca: ca,
+            rotator: RootRotator(
+                policy: RootRotationPolicy(), directory: directory, trustDomain: settings.trustDomain,
+                rootLifetime: settings.rootLifetime),
+            tls: tls, metrics: metrics, logger: Logger(label: "ca"))
+        return [
+            .init(service: secure, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "secure-grpc"),
+            .init(service: maintenance, serviceName: "ca-maintenance"),
+        ]
+    }
+}
