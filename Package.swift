@@ -146,6 +146,8 @@ let package = Package(
                 "Discovery",
                 // The stand-in Kubernetes API server the Kubernetes source is tested against.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The ConfigStore's metrics, read back in tests.
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             resources: [.copy("Kubernetes/Fixtures")],
             swiftSettings: strictSettings

@@ -86,27 +86,6 @@ struct MonitoringRouterTests {
         }
     }
 
-    @Test("/ready follows the config scan service")
-    func readinessAfterScan() async throws {
-        let directory = try TemporaryDirectory()
-        try directory.write("a.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n")
-        let source = ConfigScanService.sourceName(directory: directory.path)
-        let readiness = Readiness(pendingSources: [source])
-        let app = makeApplication(readiness: readiness)
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/ready", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-            }
-            let scan = ConfigScanService(
-                directories: [directory.path], readiness: readiness,
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-            try await scan.run()
-            try await client.execute(uri: "/ready", method: .get) { response in
-                #expect(response.status == .ok)
-            }
-        }
-    }
-
     @Test("/healthz answers 200")
     func healthz() async throws {
         let app = makeApplication(readiness: Readiness(pendingSources: ["never"]))

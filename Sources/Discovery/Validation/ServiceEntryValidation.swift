@@ -16,7 +16,7 @@ extension ServiceEntrySpec {
         var numbers: Set<Int> = []
         var names: Set<String> = []
         let ports = ports ?? []
-        if ports.isEmpty, resolution != .none, resolution != nil {
+        if ports.isEmpty {
             findings.error("spec.ports", "at least one port is required")
         }
         for (index, port) in ports.enumerated() {
@@ -42,9 +42,7 @@ extension ServiceEntrySpec {
         findings.validateLabels(workloadSelector?.labels, at: "spec.workloadSelector.labels")
         switch resolution ?? .none {
         case .none:
-            for (index, host) in hosts.enumerated() where host.hasPrefix("*") == false && (addresses ?? []).isEmpty {
-                _ = (index, host)  // NONE with no addresses routes by host only: allowed.
-            }
+            break  // routed by host or address only; nothing more to check.
         case .static:
             if endpoints.isEmpty, workloadSelector == nil {
                 findings.error("spec.endpoints", "STATIC resolution needs endpoints or a workloadSelector")
