@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Metrics
 import Prometheus
 import Testing
 import XDS
