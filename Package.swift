@@ -55,6 +55,8 @@ let package = Package(
             name: "CA",
             dependencies: [
                 "Discovery",
+                // The node agent serves SDS to its Envoy with the XDS server.
+                "XDS",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -109,6 +111,7 @@ let package = Package(
             name: "controld",
             dependencies: [
                 "Daemon",
+                "CA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -156,6 +159,7 @@ let package = Package(
             name: "CATests",
             dependencies: [
                 "CA",
+                "XDS",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
