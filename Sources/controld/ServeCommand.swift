@@ -38,13 +38,59 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("text or json.", valueName: "format"))
     var logFormat = "text"
 
+    @Option(
+        name: .customLong("secure-grpc-addr"),
+        help: ArgumentHelp("Address for xDS and the CA over TLS.", valueName: "host:port"))
+    var secureGRPCAddress = CASettings.defaultSecureAddress
+
+    @Option(
+        name: .customLong("ca-dir"),
+        help: ArgumentHelp(
+            "Directory of the CA's root (created on first start) or of a plugged-in CA (cacerts layout).",
+            valueName: "dir"))
+    var caDirectory = CASettings.defaultDirectory
+
+    @Option(name: .customLong("ca-key-type"), help: ArgumentHelp("Key of a new root: ec or rsa.", valueName: "type"))
+    var caKeyType = "ec"
+
+    @Option(name: .customLong("trust-domain"), help: ArgumentHelp("The mesh's SPIFFE trust domain.", valueName: "domain"))
+    var trustDomain = "cluster.local"
+
+    @Option(
+        name: .customLong("jwks-file"),
+        help: ArgumentHelp("Keys (JWKS) that sign service-account tokens, for the CA's token checks.", valueName: "file"))
+    var jwksFile: String?
+
+    @Option(name: .customLong("jwt-issuer"), help: ArgumentHelp("The tokens' expected issuer.", valueName: "issuer"))
+    var jwtIssuer = CASettings().jwtIssuer
+
+    @Option(
+        name: .customLong("workload-cert-ttl"),
+        help: ArgumentHelp("Lifetime of workload certificates when the request names none.", valueName: "duration"))
+    var workloadCertTTL = "24h"
+
+    @Option(
+        name: .customLong("max-workload-cert-ttl"),
+        help: ArgumentHelp("Longest lifetime granted to a workload certificate.", valueName: "duration"))
+    var maxWorkloadCertTTL = "2160h"
+
+    @Option(
+        name: .customLong("dns-names"),
+        help: ArgumentHelp("Extra DNS names for the secure port's certificate; repeatable.", valueName: "name"))
+    var dnsNames: [String] = []
+
     func run() async throws {
+        let ca = try CASettings(
+            directory: caDirectory, keyType: caKeyType, trustDomain: trustDomain, jwksFile: jwksFile,
+            jwtIssuer: jwtIssuer, workloadCertTTL: workloadCertTTL, maxWorkloadCertTTL: maxWorkloadCertTTL,
+            secureAddress: secureGRPCAddress, dnsNames: dnsNames)
         let configuration = try ServeConfiguration(
             monitoringAddress: monitoringAddress,
             grpcAddress: grpcAddress,
             configDirectories: configDirectories,
             logLevel: logLevel,
-            logFormat: logFormat
+            logFormat: logFormat,
+            ca: ca
         )
         try await Serve.run(configuration)
     }

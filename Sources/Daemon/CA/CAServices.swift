@@ -8,7 +8,7 @@ public import ServiceLifecycle
 public import XDS
 
 /// The CA's flags for `controld serve`, checked and defaulted.
-public struct CASettings: Sendable {
+public struct CASettings: Sendable, Equatable {
     /// `--ca-dir` default, istiod's file-mode location relative to the working directory.
     public static let defaultDirectory = "./etc/cacerts"
     /// `--secure-grpc-addr` default: istiod's 15012.

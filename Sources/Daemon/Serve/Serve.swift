@@ -21,7 +21,7 @@ public enum Serve {
                 "monitoringAddr": .string(configuration.monitoringAddress.description),
                 "configDirs": .string(directories.joined(separator: ",")),
             ])
-        let group = ServeGroup.make(
+        let group = try await ServeGroup.make(
             configuration: configuration, directories: directories, registry: registry, logger: logger)
         try await group.run()
         logger.info("stopped")

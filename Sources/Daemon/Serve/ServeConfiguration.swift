@@ -22,19 +22,23 @@ public struct ServeConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// How log lines are written.
     public var logFormat: LogFormat
+    /// The certificate authority and its secure port (15012).
+    public var ca: CASettings
 
     public init(
         monitoringAddress: HostPort,
         grpcAddress: HostPort = HostPort(host: "0.0.0.0", port: 15010),
         configDirectories: [String],
         logLevel: Logger.Level = .info,
-        logFormat: LogFormat = .text
+        logFormat: LogFormat = .text,
+        ca: CASettings = CASettings()
     ) {
         self.monitoringAddress = monitoringAddress
         self.grpcAddress = grpcAddress
         self.configDirectories = configDirectories
         self.logLevel = logLevel
         self.logFormat = logFormat
+        self.ca = ca
     }
 
     /// Parses raw flag values, throwing a usage error for the first bad one.
@@ -43,14 +47,16 @@ public struct ServeConfiguration: Sendable, Equatable {
         grpcAddress: String = defaultGRPCAddress,
         configDirectories: [String],
         logLevel: String,
-        logFormat: String
+        logFormat: String,
+        ca: CASettings = CASettings()
     ) throws(StartupError) {
         self.init(
             monitoringAddress: try HostPort(parsing: monitoringAddress, flag: "--monitoring-addr"),
             grpcAddress: try HostPort(parsing: grpcAddress, flag: XDSService.flag),
             configDirectories: configDirectories,
             logLevel: try Logger.Level(parsing: logLevel),
-            logFormat: try LogFormat(parsing: logFormat)
+            logFormat: try LogFormat(parsing: logFormat),
+            ca: ca
         )
     }
 }

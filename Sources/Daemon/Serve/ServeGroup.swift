@@ -4,21 +4,23 @@ public import Prometheus
 public import ServiceLifecycle
 import XDS
 
-/// Assembles the services `controld serve` runs: the xDS server, the monitoring
-/// server and a watched source per config directory, stopped gracefully on SIGTERM or SIGINT.
+/// Assembles the services `controld serve` runs: the xDS server, the CA with its
+/// secure port, the monitoring server and a watched source per config directory,
+/// stopped gracefully on SIGTERM or SIGINT.
 public enum ServeGroup {
     /// How long services get to finish after a signal before they are cancelled;
     /// below the 5 s that orchestrators and our tests allow.
     public static let gracefulShutdownLimit: Duration = .seconds(3)
 
     /// A service group for `configuration` serving `registry`, with readiness
-    /// waiting on each of `directories` (already checked on disk).
+    /// waiting on each of `directories` (already checked on disk). Loads or creates
+    /// the CA first, so a bad `--ca-dir` fails before anything listens.
     public static func make(
         configuration: ServeConfiguration,
         directories: [String],
         registry: PrometheusCollectorRegistry,
         logger: Logger
-    ) -> ServiceGroup {
+    ) async throws(StartupError) -> ServiceGroup {
         BuildInfoMetrics.register(on: registry)
         let processMetrics = ProcessMetricsCollector(registry: registry)
         let readiness = Readiness(pendingSources: directories.map(ConfigSourceService.sourceName(directory:)))
@@ -26,6 +28,8 @@ public enum ServeGroup {
         // One server for the gRPC port and the debug endpoints, so syncz shows the
         // very streams the xDS port holds.
         let xdsServer = XDSServer(provider: EmptyMeshProvider(), identifier: "controld-\(ControldVersion.version)")
+        // The secure port serves the same xDS server next to the CA.
+        let caServices = try await CAServices.make(settings: configuration.ca, xds: xdsServer)
         let router = MonitoringRouter.build(
             registry: registry, processMetrics: processMetrics, readiness: readiness, xds: xdsServer, config: store)
 
@@ -48,7 +52,7 @@ public enum ServeGroup {
                 .init(service: monitoring, serviceName: "monitoring"),
                 // A bind failure stops the others gently, so the one-line error stands alone.
                 .init(service: xds, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "xds"),
-            ]
+            ] + caServices
                 + sources.map {
                     // A source stops only on shutdown; if it ever ends, serving goes on.
                     .init(service: $0, successTerminationBehavior: .ignore, serviceName: "config-dir")
