@@ -23,6 +23,15 @@ public struct ConfigSourceService: ServiceLifecycle.Service {
     public func run() async throws {
         let name = source.name
         let root = source.root
+        // Watching stops by cancellation; on shutdown that is the expected way out,
+        // not a failure that would turn exit status 0 into 1.
+        do {
+            try await watch(name: name, root: root)
+        } catch is CancellationError where Task.isShuttingDownGracefully || Task.isCancelled {
+        }
+    }
+
+    private func watch(name: String, root: String) async throws {
         try await cancelWhenGracefulShutdown {
             try await source.run { event in
                 store.ingest(event, from: name)

@@ -11,15 +11,16 @@ func withADSServer<Result>(
     _ body: (XDSServer) async throws -> Result
 ) async throws -> Result {
     let xds = XDSServer(provider: provider)
-    let grpc = GRPCServer(
-        transport: .http2NIOPosix(
-            address: .ipv4(host: "127.0.0.1", port: port),
-            transportSecurity: .plaintext
-        ),
-        services: [AggregatedDiscoveryService(server: xds)]
+    let transport = HTTP2ServerTransport.Posix(
+        address: .ipv4(host: "127.0.0.1", port: port),
+        transportSecurity: .plaintext
     )
+    let grpc = GRPCServer(transport: transport, services: [AggregatedDiscoveryService(server: xds)])
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await grpc.serve() }
+        // Clients started by `body` must find the port open: gRPC's own client backs
+        // off for a long time after a refused first connection.
+        _ = try await transport.listeningAddress
         // Open ADS streams never end by themselves: cancelling cuts them.
         defer { group.cancelAll() }
         return try await body(xds)
