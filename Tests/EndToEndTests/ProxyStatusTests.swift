@@ -29,7 +29,7 @@ struct ProxyStatusTests {
     @Test("an Envoy that ACKed shows as SYNCED in proxy-status, and proxy-config prints what it was sent")
     func connectedEnvoy() async throws {
         let serve = try ControldProcess([
-            "serve", "--monitoring-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--log-format", "json",
+            "serve", "--monitoring-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--secure-grpc-addr", "127.0.0.1:0", "--log-format", "json",
         ])
         let monitoring = try await serve.waitForMonitoringAddress()
         let xds = try await serve.waitForLog("xDS server listening", within: .seconds(60))
