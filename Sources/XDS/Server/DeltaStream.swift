@@ -25,13 +25,7 @@ struct DeltaStream: StreamHandler {
 
     mutating func handle(_ request: DeltaDiscoveryRequest) async throws {
         let type = TypeURL(request.typeURL)
-        guard server.provider.typeURLs.contains(type), only == nil || only == type else {
-            server.logger.debug(
-                "request for a type that is not served",
-                metadata: ["connection": "\(connection.id)", "type": "\(request.typeURL)"]
-            )
-            return
-        }
+        guard server.serves(type, only: only, on: connection) else { return }
         guard var state = states[type] else {
             states[type] = DeltaState(
                 typeURL: type,
@@ -121,17 +115,7 @@ struct DeltaStream: StreamHandler {
         guard let state = states[type] else { return false }
         let started = ContinuousClock.now
         let names = StateOfTheWorldStream.intersect(scope.names, state.requestedNames)
-        let generated: [XDSResource]
-        do {
-            generated = try await server.provider.resources(type, for: connection.proxy, names: names)
-        } catch {
-            server.metrics.internalError()
-            server.logger.error(
-                "generating resources failed",
-                metadata: ["connection": "\(connection.id)", "type": "\(type)", "error": "\(error)"]
-            )
-            return false
-        }
+        guard let generated = await server.generate(type, names: names, for: connection) else { return false }
         guard let selected = state.selectForSend(generated, scope: scope) else {
             return false
         }

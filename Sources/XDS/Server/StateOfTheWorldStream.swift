@@ -26,13 +26,7 @@ struct StateOfTheWorldStream: StreamHandler {
 
     mutating func handle(_ request: DiscoveryRequest) async throws {
         let type = TypeURL(request.typeURL)
-        guard server.provider.typeURLs.contains(type), only == nil || only == type else {
-            server.logger.debug(
-                "request for a type that is not served",
-                metadata: ["connection": "\(connection.id)", "type": "\(request.typeURL)"]
-            )
-            return
-        }
+        guard server.serves(type, only: only, on: connection) else { return }
         let errorMessage = request.hasErrorDetail ? request.errorDetail.message : nil
         guard var state = states[type] else {
             states[type] = StateOfTheWorldState(typeURL: type, firstRequestNames: request.resourceNames)
@@ -102,17 +96,7 @@ struct StateOfTheWorldStream: StreamHandler {
         // Wildcard types always go out whole, whatever the push was about.
         let names = type.isWildcardInStateOfTheWorld
             ? nil : Self.intersect(scope, state.subscription.requestedNames)
-        let generated: [XDSResource]
-        do {
-            generated = try await server.provider.resources(type, for: connection.proxy, names: names)
-        } catch {
-            server.metrics.internalError()
-            server.logger.error(
-                "generating resources failed",
-                metadata: ["connection": "\(connection.id)", "type": "\(type)", "error": "\(error)"]
-            )
-            return false
-        }
+        guard let generated = await server.generate(type, names: names, for: connection) else { return false }
         guard var resources = state.selectForSend(generated, force: force) else {
             return false
         }

@@ -86,6 +86,34 @@ public final class XDSServer: Sendable {
         connections.withLock { Array($0.values) }.sorted { $0.id < $1.id }
     }
 
+    /// Whether a request's type is served on this stream (`only` limits a
+    /// single-type service such as SDS); other types get no answer.
+    func serves(_ type: TypeURL, only: TypeURL?, on connection: XDSConnection) -> Bool {
+        guard provider.typeURLs.contains(type), only == nil || only == type else {
+            logger.debug(
+                "request for a type that is not served",
+                metadata: ["connection": "\(connection.id)", "type": "\(type)"]
+            )
+            return false
+        }
+        return true
+    }
+
+    /// The provider's resources for one stream, or nil when it failed: the failure is
+    /// logged and counted, and the stream keeps what it has.
+    func generate(_ type: TypeURL, names: Set<String>?, for connection: XDSConnection) async -> [XDSResource]? {
+        do {
+            return try await provider.resources(type, for: connection.proxy, names: names)
+        } catch {
+            metrics.internalError()
+            logger.error(
+                "generating resources failed",
+                metadata: ["connection": "\(connection.id)", "type": "\(type)", "error": "\(error)"]
+            )
+            return nil
+        }
+    }
+
     private enum StreamEvent<Request: Sendable>: Sendable {
         case request(Request)
         case push
