@@ -35,6 +35,23 @@ struct SecurePortTests {
         #expect(try await second.waitForExit(within: .seconds(5)) == 0)
     }
 
+    @Test func aBusySecurePortIsOneLineNamingTheFlag() async throws {
+        let caDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("controld-ca-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: caDirectory) }
+        let (first, address) = try await startServing(caDirectory: caDirectory)
+
+        let second = try ControldProcess([
+            "serve", "--monitoring-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0",
+            "--secure-grpc-addr", address, "--ca-dir", caDirectory.path, "--log-format", "json",
+        ])
+        #expect(try await second.waitForExit(within: .seconds(60)) == 1)
+        let nonLogLines = second.standardErrorLines.filter { !$0.hasPrefix("{") }
+        #expect(nonLogLines == ["controld: --secure-grpc-addr \(address): address already in use"])
+
+        first.process.terminate()
+        #expect(try await first.waitForExit(within: .seconds(5)) == 0)
+    }
+
     private func startServing(caDirectory: URL) async throws -> (ControldProcess, String) {
         let controld = try ControldProcess([
             "serve", "--monitoring-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0",

@@ -89,9 +89,15 @@ public struct SecureGRPCServer: Service {
             } catch {
                 var reason: any Error = error
                 do { try await group.next() } catch { reason = error }
-                throw reason
+                throw SecurePortBindError(cause: reason)
             }
             try await group.waitForAll()
         }
     }
+}
+
+/// The secure port could not listen (the address is taken, say); `cause` holds the
+/// transport's error, so the caller can report it against its flag.
+public struct SecurePortBindError: Error {
+    public let cause: any Error
 }

@@ -86,8 +86,27 @@ public enum CAServices {
                 rootLifetime: settings.rootLifetime),
             tls: tls, metrics: metrics, logger: Logger(label: "ca"))
         return [
-            .init(service: secure, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "secure-grpc"),
+            .init(
+                service: SecurePortService(server: secure, address: settings.secureAddress),
+                failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "secure-grpc"),
             .init(service: maintenance, serviceName: "ca-maintenance"),
         ]
+    }
+}
+
+/// Runs the secure port, reporting a failure to listen as the one-line
+/// `--secure-grpc-addr` error every other flag gives.
+struct SecurePortService: Service {
+    let server: SecureGRPCServer
+    let address: HostPort
+
+    func run() async throws {
+        do {
+            try await server.run()
+        } catch let error as SecurePortBindError {
+            throw StartupError(
+                flag: "--secure-grpc-addr", value: address.description, problem: XDSService.problem(error.cause),
+                kind: .runtime)
+        }
     }
 }
