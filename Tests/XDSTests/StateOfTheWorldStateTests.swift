@@ -24,12 +24,13 @@ struct SotWSession {
     @discardableResult
     mutating func send(_ resources: [XDSResource], force: Bool = false) -> Response? {
         guard let selected = state.selectForSend(resources, force: force) else { return nil }
+        let prepared = state.prepare(selected)
         let response = Response(
-            versionInfo: state.versionInfo(after: selected),
+            versionInfo: prepared.versionInfo,
             nonce: nonces.make(),
             names: selected.map(\.name)
         )
-        state.didSend(selected, nonce: response.nonce)
+        state.didSend(prepared, nonce: response.nonce)
         responses.append(response)
         return response
     }

@@ -131,16 +131,32 @@ public struct StateOfTheWorldState: Sendable {
         return changed
     }
 
-    /// Records a response that went out.
-    public mutating func didSend(_ resources: [XDSResource], nonce: String) {
-        sent = merged(resources)
-        sentNonce = nonce
-        sentVersionInfo = XDSResource.setVersion(sent)
+    /// A response about to go out: its resources, its version_info, and what the
+    /// client will hold once it applies it, computed once for both the wire and the
+    /// record kept after sending.
+    public struct PreparedResponse: Sendable {
+        public let resources: [XDSResource]
+        public let versionInfo: String
+        fileprivate let holdings: [String: String]
     }
 
-    /// The version_info a response carrying `resources` will have.
+    /// Prepares a response carrying `resources` (as chosen by `selectForSend`).
+    public func prepare(_ resources: [XDSResource]) -> PreparedResponse {
+        let holdings = merged(resources)
+        return PreparedResponse(
+            resources: resources, versionInfo: XDSResource.setVersion(holdings), holdings: holdings)
+    }
+
+    /// Records a prepared response that went out under `nonce`.
+    public mutating func didSend(_ response: PreparedResponse, nonce: String) {
+        sent = response.holdings
+        sentNonce = nonce
+        sentVersionInfo = response.versionInfo
+    }
+
+    /// The version_info a response carrying `resources` would have.
     public func versionInfo(after resources: [XDSResource]) -> String {
-        XDSResource.setVersion(merged(resources))
+        prepare(resources).versionInfo
     }
 
     /// What the client holds once it applies `resources`: the complete set for

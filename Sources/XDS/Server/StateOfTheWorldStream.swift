@@ -111,9 +111,10 @@ struct StateOfTheWorldStream: StreamHandler {
             }
         }
 
+        let prepared = state.prepare(resources)
         var response = DiscoveryResponse()
         response.typeURL = type.rawValue
-        response.versionInfo = state.versionInfo(after: resources)
+        response.versionInfo = prepared.versionInfo
         response.nonce = server.nextNonce()
         response.resources = resources.map(\.any)
         response.controlPlane.identifier = server.controlPlaneIdentifier
@@ -122,7 +123,7 @@ struct StateOfTheWorldStream: StreamHandler {
         try await writer.write(response)
         let sent = ContinuousClock.now
 
-        states[type]!.didSend(resources, nonce: response.nonce)
+        states[type]!.didSend(prepared, nonce: response.nonce)
         awaitingAck[type] = triggeredAt
         let wildcard = type.isWildcardInStateOfTheWorld
         connection.update(type) { record in
