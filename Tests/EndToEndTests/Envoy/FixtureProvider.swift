@@ -44,7 +44,11 @@ final class FixtureProvider: ResourceProvider {
         return all.filter { names?.contains($0.name) ?? true }
     }
 
-    static func listener(_ config: Config) throws -> Envoy_Config_Listener_V3_Listener {
+    /// An HTTP connection manager that takes its routes over ADS (RDS) and routes with
+    /// the router filter: what both Envoy listeners and gRPC api_listeners carry.
+    static func connectionManager(
+        routeName: String
+    ) throws -> Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager {
         var rds = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_Rds()
         rds.routeConfigName = routeName
         rds.configSource.ads = Envoy_Config_Core_V3_AggregatedConfigSource()
@@ -58,6 +62,11 @@ final class FixtureProvider: ResourceProvider {
         manager.statPrefix = "e2e"
         manager.rds = rds
         manager.httpFilters = [router]
+        return manager
+    }
+
+    static func listener(_ config: Config) throws -> Envoy_Config_Listener_V3_Listener {
+        let manager = try connectionManager(routeName: routeName)
 
         var filter = Envoy_Config_Listener_V3_Filter()
         filter.name = "envoy.filters.network.http_connection_manager"

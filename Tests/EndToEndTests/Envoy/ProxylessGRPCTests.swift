@@ -63,16 +63,7 @@ final class ProxylessProvider: ResourceProvider {
         let all: [XDSResource]
         switch typeURL {
         case .listener:
-            var rds = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_Rds()
-            rds.routeConfigName = routeName
-            rds.configSource.ads = Envoy_Config_Core_V3_AggregatedConfigSource()
-            rds.configSource.resourceApiVersion = .v3
-            var router = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter()
-            router.name = "envoy.filters.http.router"
-            router.typedConfig = try XDSResource.pack(Envoy_Extensions_Filters_Http_Router_V3_Router())
-            var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
-            manager.rds = rds
-            manager.httpFilters = [router]
+            let manager = try FixtureProvider.connectionManager(routeName: routeName)
             var listener = Envoy_Config_Listener_V3_Listener()
             listener.name = target
             listener.apiListener.apiListener = try XDSResource.pack(manager)
