@@ -80,6 +80,8 @@ let package = Package(
             dependencies: [
                 "Discovery",
                 "XDS",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -112,6 +114,8 @@ let package = Package(
             dependencies: [
                 "Daemon",
                 "CA",
+                "ControlPlane",
+                "Discovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -171,7 +175,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: [
+                "ControlPlane",
+                "Discovery",
+                "XDS",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            resources: [.copy("Golden/Cases")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
