@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Daemon
 
 /// `controld serve`: run the control plane until SIGTERM or SIGINT.
@@ -79,12 +80,27 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Extra DNS names for the secure port's certificate; repeatable.", valueName: "name"))
     var dnsNames: [String] = []
 
+    @Option(name: .customLong("mesh-config"), help: ArgumentHelp("MeshConfig YAML (rootNamespace, outboundTrafficPolicy, enableAutoMtls, accessLogFile...).", valueName: "file"))
+    var meshConfigFile: String?
+
+    @Option(name: .customLong("cluster-domain"), help: ArgumentHelp("DNS suffix of Kubernetes services.", valueName: "domain"))
+    var clusterDomain = "cluster.local"
+
+    @Option(name: .customLong("debounce-after"), help: ArgumentHelp("Push once changes have been quiet this long.", valueName: "duration"))
+    var debounceAfter = "100ms"
+
+    @Option(name: .customLong("debounce-max"), help: ArgumentHelp("Push at the latest this long after the first change.", valueName: "duration"))
+    var debounceMax = "10s"
+
     func run() async throws {
         let ca = try CASettings(
             directory: caDirectory, keyType: caKeyType, trustDomain: trustDomain, jwksFile: jwksFile,
             jwtIssuer: jwtIssuer, workloadCertTTL: workloadCertTTL, maxWorkloadCertTTL: maxWorkloadCertTTL,
             secureAddress: secureGRPCAddress, dnsNames: dnsNames)
-        let configuration = try ServeConfiguration(
+        let translation = try PushController.Settings(
+            meshConfigFile: meshConfigFile, debounceAfter: debounceAfter, debounceMax: debounceMax,
+            clusterDomain: clusterDomain, trustDomain: trustDomain)
+        var configuration = try ServeConfiguration(
             monitoringAddress: monitoringAddress,
             grpcAddress: grpcAddress,
             configDirectories: configDirectories,
@@ -92,6 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
             logFormat: logFormat,
             ca: ca
         )
+        configuration.translation = translation
         try await Serve.run(configuration)
     }
 }

@@ -1,3 +1,4 @@
+public import ControlPlane
 public import Discovery
 public import Hummingbird
 public import Prometheus
@@ -19,7 +20,8 @@ public enum MonitoringRouter {
         processMetrics: ProcessMetricsCollector,
         readiness: Readiness,
         xds: XDSServer,
-        config: ConfigStore? = nil
+        config: ConfigStore? = nil,
+        push: PushController? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("metrics") { _, _ -> Response in
@@ -43,6 +45,7 @@ public enum MonitoringRouter {
         }
         DebugRoutes.add(to: router, server: xds)
         if let config { ConfigzRoute.add(to: router, store: config) }
+        if let push { PushStatusRoute.add(to: router, controller: push) }
         return router
     }
 

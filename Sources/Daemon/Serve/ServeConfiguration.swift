@@ -1,3 +1,4 @@
+public import ControlPlane
 public import Logging
 
 /// The validated settings of `controld serve`.
@@ -24,6 +25,8 @@ public struct ServeConfiguration: Sendable, Equatable {
     public var logFormat: LogFormat
     /// The certificate authority and its secure port (15012).
     public var ca: CASettings
+    /// MeshConfig, debounce and naming settings of translation.
+    public var translation = PushController.Settings()
 
     public init(
         monitoringAddress: HostPort,

@@ -1,3 +1,4 @@
+import ControlPlane
 import Discovery
 public import Logging
 public import Prometheus
@@ -27,11 +28,16 @@ public enum ServeGroup {
         let store = ConfigStore(logger: Logger(label: "config"))
         // One server for the gRPC port and the debug endpoints, so syncz shows the
         // very streams the xDS port holds.
-        let xdsServer = XDSServer(provider: EmptyMeshProvider(), identifier: "controld-\(ControldVersion.version)")
+        let provider = PushController.makeProvider(settings: configuration.translation)
+        let xdsServer = XDSServer(provider: provider, identifier: "controld-\(ControldVersion.version)")
+        let pushController = PushController(
+            store: store, server: xdsServer, provider: provider, settings: configuration.translation,
+            logger: Logger(label: "push"))
         // The secure port serves the same xDS server next to the CA.
         let caServices = try await CAServices.make(settings: configuration.ca, xds: xdsServer)
         let router = MonitoringRouter.build(
-            registry: registry, processMetrics: processMetrics, readiness: readiness, xds: xdsServer, config: store)
+            registry: registry, processMetrics: processMetrics, readiness: readiness, xds: xdsServer, config: store,
+            push: pushController)
 
         let monitoring = MonitoringServer(
             address: configuration.monitoringAddress,
@@ -52,6 +58,7 @@ public enum ServeGroup {
                 .init(service: monitoring, serviceName: "monitoring"),
                 // A bind failure stops the others gently, so the one-line error stands alone.
                 .init(service: xds, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "xds"),
+                .init(service: PushControllerService(controller: pushController), serviceName: "push"),
             ] + caServices
                 + sources.map {
                     // A source stops only on shutdown; if it ever ends, serving goes on.
