@@ -39,11 +39,13 @@ struct ProxyStatusTests {
         let scratch = try ScratchDirectory("proxy-status")
         let envoy = try EnvoyProcess(
             nodeID: Self.nodeID,
-            metadata: ["NAMESPACE": "default", "ISTIO_VERSION": "1.28.0", "CLUSTER_ID": "Kubernetes"],
+            metadata: [
+                "NAMESPACE": "default", "ISTIO_VERSION": "1.28.0", "CLUSTER_ID": "Kubernetes", "INTERCEPTION_MODE": "NONE",
+            ],
             xdsPort: xdsPort, variant: .stateOfTheWorld, directory: scratch.url)
         defer { envoy.stop() }
 
-        // The empty mesh serves empty cluster and listener sets; Envoy ACKs both.
+        // An empty mesh serves only the fallback clusters and no listeners; Envoy ACKs both.
         try await eventually("Envoy SYNCED for CDS and LDS", within: .seconds(60)) {
             let states = try await states(at: monitoring)
             return states["type.googleapis.com/envoy.config.cluster.v3.Cluster"] == "SYNCED"
@@ -65,8 +67,10 @@ struct ProxyStatusTests {
         let clusters = try await run(["proxy-config", "clusters", Self.nodeID, "--addr", monitoring, "-o", "json"])
         #expect(clusters.status == 0)
         #expect(clusters.stderr.isEmpty)
-        let parsed = try JSONSerialization.jsonObject(with: Data(clusters.stdout.utf8)) as? [Any]
-        #expect(parsed?.isEmpty == true)
+        // An empty mesh still has Istio's fallback clusters.
+        let parsed = try JSONSerialization.jsonObject(with: Data(clusters.stdout.utf8)) as? [[String: Any]]
+        let names = Set((parsed ?? []).compactMap { $0["name"] as? String })
+        #expect(names == ["BlackHoleCluster", "InboundPassthroughCluster", "PassthroughCluster"])
 
         let listeners = try await run(["proxy-config", "listeners", Self.nodeID, "--addr", monitoring])
         #expect(listeners.status == 0)
