@@ -114,11 +114,13 @@ public struct HTTPRouteTranslationError: Error, Hashable, CustomStringConvertibl
     /// The field at fault and why.
     public var reason: String
 
+    /// An error for route `index` of VirtualService `virtualService`.
     public init(virtualService: String, index: Int, reason: String) {
         self.virtualService = virtualService
         self.index = index
         self.reason = reason
     }
 
+    /// `VirtualService NAME: http[INDEX]: REASON`.
     public var description: String { "VirtualService \(virtualService): http[\(index)]: \(reason)" }
 }

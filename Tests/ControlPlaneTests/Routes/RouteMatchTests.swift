@@ -168,6 +168,25 @@ struct RouteMatchTests {
         #expect(try RouteFixtures.action(routes[0]).cluster == "outbound|8080||reviews.default.svc.cluster.local")
     }
 
+    @Test("equal input gives byte-identical routes: lists built from YAML maps come out sorted")
+    func deterministic() throws {
+        let json = """
+            [{"match": [{"headers": {"a": {"exact": "1"}, "b": {}, "c": {"prefix": "x"}},
+                         "withoutHeaders": {"a": {"exact": "2"}}, "queryParams": {"p": {}, "q": {"exact": "1"}}}],
+              "headers": {"request": {"set": {"x": "1", "y": "2", "z": "3"}}},
+              "route": [{"destination": {"host": "reviews"}}],
+              "fault": {"abort": {"httpStatus": 503, "percentage": {"value": 1}}},
+              "corsPolicy": {"allowOrigins": [{"exact": "https://a"}]}}]
+            """
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        let first = try RouteFixtures.routes(json).map { try $0.serializedBytes(options: options) as [UInt8] }
+        for _ in 0..<5 {
+            let again = try RouteFixtures.routes(json, validate: false).map { try $0.serializedBytes(options: options) as [UInt8] }
+            #expect(again == first)
+        }
+    }
+
     @Test("the Envoy check is real: Envoy refuses a route with an invalid RE2 regex")
     func envoyRefusesBadRegex() throws {
         let routes = try RouteFixtures.routes(
