@@ -113,6 +113,17 @@ struct RouteMatchTests {
         #expect(try RouteFixtures.routes(json, context: gateway).map(\.match.pathSpecifier) == [.prefix("/gw"), .prefix("/public")])
     }
 
+    @Test("gateway references resolve as Istio's: name and ./name in the VirtualService's namespace, legacy name.ns[.svc...] to ns/name")
+    func gatewayNames() {
+        let context = RouteFixtures.sidecar()
+        #expect(context.resolveGateway("ingress") == "default/ingress")
+        #expect(context.resolveGateway("./ingress") == "default/ingress")
+        #expect(context.resolveGateway("istio-system/ingress") == "istio-system/ingress")
+        #expect(context.resolveGateway("ingress.istio-system") == "istio-system/ingress")
+        #expect(context.resolveGateway("ingress.istio-system.svc.cluster.local") == "istio-system/ingress")
+        #expect(context.resolveGateway("mesh") == "mesh")
+    }
+
     @Test("routes are named NAME or NAME.MATCH, carry the VirtualService in metadata, and a tracing operation")
     func namesAndMetadata() throws {
         let routes = try RouteFixtures.routes(
