@@ -278,6 +278,13 @@ public nonisolated struct Envoy_Config_Route_V3_Route: @unchecked Sendable {
     set {_uniqueStorage()._responseHeadersToRemove = newValue}
   }
 
+  /// Prefix for this route's own statistics (an HTTPMatchRequest's
+  /// `statPrefix`); no per-route stats are kept when empty.
+  public var statPrefix: String {
+    get {_storage._statPrefix}
+    set {_uniqueStorage()._statPrefix = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Action: Equatable, Sendable {
@@ -348,7 +355,26 @@ public nonisolated struct Envoy_Config_Route_V3_WeightedCluster: Sendable {
 
     public var typedPerFilterConfig: Dictionary<String,SwiftProtobuf.Google_Protobuf_Any> = [:]
 
+    public var hostRewriteSpecifier: Envoy_Config_Route_V3_WeightedCluster.ClusterWeight.OneOf_HostRewriteSpecifier? = nil
+
+    /// Fixed Host / :authority for requests sent to this cluster (an
+    /// `:authority` header set on one weighted destination).
+    public var hostRewriteLiteral: String {
+      get {
+        if case .hostRewriteLiteral(let v)? = hostRewriteSpecifier {return v}
+        return String()
+      }
+      set {hostRewriteSpecifier = .hostRewriteLiteral(newValue)}
+    }
+
     public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated enum OneOf_HostRewriteSpecifier: Equatable, Sendable {
+      /// Fixed Host / :authority for requests sent to this cluster (an
+      /// `:authority` header set on one weighted destination).
+      case hostRewriteLiteral(String)
+
+    }
 
     public init() {}
 
@@ -1081,6 +1107,15 @@ public nonisolated struct Envoy_Config_Route_V3_RetryPolicy: Sendable {
   /// Clears the value of `perTryIdleTimeout`. Subsequent reads from it will return its default value.
   public mutating func clearPerTryIdleTimeout() {self._perTryIdleTimeout = nil}
 
+  public var retryPriority: Envoy_Config_Route_V3_RetryPolicy.RetryPriority {
+    get {_retryPriority ?? Envoy_Config_Route_V3_RetryPolicy.RetryPriority()}
+    set {_retryPriority = newValue}
+  }
+  /// Returns true if `retryPriority` has been explicitly set.
+  public var hasRetryPriority: Bool {self._retryPriority != nil}
+  /// Clears the value of `retryPriority`. Subsequent reads from it will return its default value.
+  public mutating func clearRetryPriority() {self._retryPriority = nil}
+
   public var retryHostPredicate: [Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate] = []
 
   /// How many times host selection is retried to satisfy the predicates.
@@ -1114,6 +1149,36 @@ public nonisolated struct Envoy_Config_Route_V3_RetryPolicy: Sendable {
     public var name: String = String()
 
     public var configType: Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate.OneOf_ConfigType? = nil
+
+    public var typedConfig: SwiftProtobuf.Google_Protobuf_Any {
+      get {
+        if case .typedConfig(let v)? = configType {return v}
+        return SwiftProtobuf.Google_Protobuf_Any()
+      }
+      set {configType = .typedConfig(newValue)}
+    }
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated enum OneOf_ConfigType: Equatable, Sendable {
+      case typedConfig(SwiftProtobuf.Google_Protobuf_Any)
+
+    }
+
+    public init() {}
+  }
+
+  /// Changes the priority levels the next attempt picks from, e.g. away from
+  /// those already tried ("envoy.retry_priorities.previous_priorities", for
+  /// `retryRemoteLocalities`).
+  public nonisolated struct RetryPriority: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var name: String = String()
+
+    public var configType: Envoy_Config_Route_V3_RetryPolicy.RetryPriority.OneOf_ConfigType? = nil
 
     public var typedConfig: SwiftProtobuf.Google_Protobuf_Any {
       get {
@@ -1171,6 +1236,7 @@ public nonisolated struct Envoy_Config_Route_V3_RetryPolicy: Sendable {
   fileprivate var _numRetries: SwiftProtobuf.Google_Protobuf_UInt32Value? = nil
   fileprivate var _perTryTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
   fileprivate var _perTryIdleTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
+  fileprivate var _retryPriority: Envoy_Config_Route_V3_RetryPolicy.RetryPriority? = nil
   fileprivate var _retryBackOff: Envoy_Config_Route_V3_RetryPolicy.RetryBackOff? = nil
 }
 
@@ -1690,7 +1756,7 @@ nonisolated extension Envoy_Config_Route_V3_VirtualHost.TlsRequirementType: Swif
 
 nonisolated extension Envoy_Config_Route_V3_Route: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Route"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}match\0\u{1}route\0\u{1}redirect\0\u{1}metadata\0\u{1}decorator\0\u{4}\u{2}direct_response\0\u{4}\u{2}request_headers_to_add\0\u{3}response_headers_to_add\0\u{3}response_headers_to_remove\0\u{3}request_headers_to_remove\0\u{3}typed_per_filter_config\0\u{1}name\0\u{4}\u{4}non_forwarding_action\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}match\0\u{1}route\0\u{1}redirect\0\u{1}metadata\0\u{1}decorator\0\u{4}\u{2}direct_response\0\u{4}\u{2}request_headers_to_add\0\u{3}response_headers_to_add\0\u{3}response_headers_to_remove\0\u{3}request_headers_to_remove\0\u{3}typed_per_filter_config\0\u{1}name\0\u{4}\u{4}non_forwarding_action\0\u{3}stat_prefix\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -1703,6 +1769,7 @@ nonisolated extension Envoy_Config_Route_V3_Route: SwiftProtobuf.Message, SwiftP
     var _requestHeadersToRemove: [String] = []
     var _responseHeadersToAdd: [Envoy_Config_Core_V3_HeaderValueOption] = []
     var _responseHeadersToRemove: [String] = []
+    var _statPrefix: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1723,6 +1790,7 @@ nonisolated extension Envoy_Config_Route_V3_Route: SwiftProtobuf.Message, SwiftP
       _requestHeadersToRemove = source._requestHeadersToRemove
       _responseHeadersToAdd = source._responseHeadersToAdd
       _responseHeadersToRemove = source._responseHeadersToRemove
+      _statPrefix = source._statPrefix
     }
   }
 
@@ -1802,6 +1870,7 @@ nonisolated extension Envoy_Config_Route_V3_Route: SwiftProtobuf.Message, SwiftP
             _storage._action = .nonForwardingAction(v)
           }
         }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._statPrefix) }()
         default: break
         }
       }
@@ -1858,6 +1927,9 @@ nonisolated extension Envoy_Config_Route_V3_Route: SwiftProtobuf.Message, SwiftP
       try { if case .nonForwardingAction(let v)? = _storage._action {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
       } }()
+      if !_storage._statPrefix.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._statPrefix, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1877,6 +1949,7 @@ nonisolated extension Envoy_Config_Route_V3_Route: SwiftProtobuf.Message, SwiftP
         if _storage._requestHeadersToRemove != rhs_storage._requestHeadersToRemove {return false}
         if _storage._responseHeadersToAdd != rhs_storage._responseHeadersToAdd {return false}
         if _storage._responseHeadersToRemove != rhs_storage._responseHeadersToRemove {return false}
+        if _storage._statPrefix != rhs_storage._statPrefix {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1918,7 +1991,7 @@ nonisolated extension Envoy_Config_Route_V3_WeightedCluster: SwiftProtobuf.Messa
 
 nonisolated extension Envoy_Config_Route_V3_WeightedCluster.ClusterWeight: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = Envoy_Config_Route_V3_WeightedCluster.protoMessageName + ".ClusterWeight"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}weight\0\u{3}metadata_match\0\u{3}request_headers_to_add\0\u{3}response_headers_to_add\0\u{3}response_headers_to_remove\0\u{4}\u{3}request_headers_to_remove\0\u{3}typed_per_filter_config\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}weight\0\u{3}metadata_match\0\u{3}request_headers_to_add\0\u{3}response_headers_to_add\0\u{3}response_headers_to_remove\0\u{4}\u{3}request_headers_to_remove\0\u{3}typed_per_filter_config\0\u{3}host_rewrite_literal\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1934,6 +2007,14 @@ nonisolated extension Envoy_Config_Route_V3_WeightedCluster.ClusterWeight: Swift
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.responseHeadersToRemove) }()
       case 9: try { try decoder.decodeRepeatedStringField(value: &self.requestHeadersToRemove) }()
       case 10: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.Google_Protobuf_Any>.self, value: &self.typedPerFilterConfig) }()
+      case 11: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.hostRewriteSpecifier != nil {try decoder.handleConflictingOneOf()}
+          self.hostRewriteSpecifier = .hostRewriteLiteral(v)
+        }
+      }()
       default: break
       }
     }
@@ -1968,6 +2049,9 @@ nonisolated extension Envoy_Config_Route_V3_WeightedCluster.ClusterWeight: Swift
     if !self.typedPerFilterConfig.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.Google_Protobuf_Any>.self, value: self.typedPerFilterConfig, fieldNumber: 10)
     }
+    try { if case .hostRewriteLiteral(let v)? = self.hostRewriteSpecifier {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 11)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1980,6 +2064,7 @@ nonisolated extension Envoy_Config_Route_V3_WeightedCluster.ClusterWeight: Swift
     if lhs.responseHeadersToAdd != rhs.responseHeadersToAdd {return false}
     if lhs.responseHeadersToRemove != rhs.responseHeadersToRemove {return false}
     if lhs.typedPerFilterConfig != rhs.typedPerFilterConfig {return false}
+    if lhs.hostRewriteSpecifier != rhs.hostRewriteSpecifier {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2922,7 +3007,7 @@ nonisolated extension Envoy_Config_Route_V3_RouteAction.MaxStreamDuration: Swift
 
 nonisolated extension Envoy_Config_Route_V3_RetryPolicy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RetryPolicy"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}retry_on\0\u{3}num_retries\0\u{3}per_try_timeout\0\u{4}\u{2}retry_host_predicate\0\u{3}host_selection_retry_max_attempts\0\u{3}retriable_status_codes\0\u{3}retry_back_off\0\u{3}retriable_headers\0\u{4}\u{4}per_try_idle_timeout\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}retry_on\0\u{3}num_retries\0\u{3}per_try_timeout\0\u{3}retry_priority\0\u{3}retry_host_predicate\0\u{3}host_selection_retry_max_attempts\0\u{3}retriable_status_codes\0\u{3}retry_back_off\0\u{3}retriable_headers\0\u{4}\u{4}per_try_idle_timeout\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2933,6 +3018,7 @@ nonisolated extension Envoy_Config_Route_V3_RetryPolicy: SwiftProtobuf.Message, 
       case 1: try { try decoder.decodeSingularStringField(value: &self.retryOn) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._numRetries) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._perTryTimeout) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._retryPriority) }()
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.retryHostPredicate) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.hostSelectionRetryMaxAttempts) }()
       case 7: try { try decoder.decodeRepeatedUInt32Field(value: &self.retriableStatusCodes) }()
@@ -2957,6 +3043,9 @@ nonisolated extension Envoy_Config_Route_V3_RetryPolicy: SwiftProtobuf.Message, 
     } }()
     try { if let v = self._perTryTimeout {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._retryPriority {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
     if !self.retryHostPredicate.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.retryHostPredicate, fieldNumber: 5)
@@ -2984,6 +3073,7 @@ nonisolated extension Envoy_Config_Route_V3_RetryPolicy: SwiftProtobuf.Message, 
     if lhs._numRetries != rhs._numRetries {return false}
     if lhs._perTryTimeout != rhs._perTryTimeout {return false}
     if lhs._perTryIdleTimeout != rhs._perTryIdleTimeout {return false}
+    if lhs._retryPriority != rhs._retryPriority {return false}
     if lhs.retryHostPredicate != rhs.retryHostPredicate {return false}
     if lhs.hostSelectionRetryMaxAttempts != rhs.hostSelectionRetryMaxAttempts {return false}
     if lhs.retriableStatusCodes != rhs.retriableStatusCodes {return false}
@@ -3038,6 +3128,57 @@ nonisolated extension Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate: Swif
   }
 
   public static func ==(lhs: Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate, rhs: Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.configType != rhs.configType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Envoy_Config_Route_V3_RetryPolicy.RetryPriority: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Envoy_Config_Route_V3_RetryPolicy.protoMessageName + ".RetryPriority"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{4}\u{2}typed_config\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try {
+        var v: SwiftProtobuf.Google_Protobuf_Any?
+        var hadOneofValue = false
+        if let current = self.configType {
+          hadOneofValue = true
+          if case .typedConfig(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.configType = .typedConfig(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    try { if case .typedConfig(let v)? = self.configType {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Envoy_Config_Route_V3_RetryPolicy.RetryPriority, rhs: Envoy_Config_Route_V3_RetryPolicy.RetryPriority) -> Bool {
     if lhs.name != rhs.name {return false}
     if lhs.configType != rhs.configType {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

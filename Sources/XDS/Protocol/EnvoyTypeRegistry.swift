@@ -31,6 +31,9 @@ public enum EnvoyTypeRegistry {
             Envoy_Extensions_Filters_Http_Rbac_V3_RBAC.self,
             Envoy_Extensions_Filters_Http_Rbac_V3_RBACPerRoute.self,
             Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtAuthentication.self,
+            // Retry extensions (route retry policies).
+            Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate.self,
+            Envoy_Extensions_Retry_Priority_PreviousPriorities_V3_PreviousPrioritiesConfig.self,
             // Listener filters.
             Envoy_Extensions_Filters_Listener_TlsInspector_V3_TlsInspector.self,
             Envoy_Extensions_Filters_Listener_HttpInspector_V3_HttpInspector.self,
