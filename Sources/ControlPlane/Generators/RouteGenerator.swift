@@ -129,7 +129,8 @@ struct RouteGenerator {
                     var host = Envoy_Config_Route_V3_VirtualHost()
                     host.name = key
                     host.domains = vsHost == "*" ? ["*"] : [vsHost, "\(vsHost):*"]
-                    host.routes = try routes(service, listenerPort: server.port, gateways: [server.gatewayName])
+                    host.routes = try routes(
+                        service, listenerPort: server.port, gateways: [server.gatewayName], listenerIsTLS: server.terminatesTLS)
                     if redirect { host.requireTls = .all }
                     byDomain[key] = host
                 }
@@ -140,7 +141,9 @@ struct RouteGenerator {
 
     // MARK: Shared
 
-    func routes(_ service: ScopedVirtualService, listenerPort: Int, gateways: Set<String>) throws -> [Envoy_Config_Route_V3_Route] {
+    func routes(
+        _ service: ScopedVirtualService, listenerPort: Int, gateways: Set<String>, listenerIsTLS: Bool = false
+    ) throws -> [Envoy_Config_Route_V3_Route] {
         let destinations = RouteDestinations(context: context, namespace: service.namespace)
         let context = self.context
         let proxyNamespace = proxy.namespace
@@ -151,6 +154,9 @@ struct RouteGenerator {
             gateways: gateways,
             proxyLabels: proxy.labels,
             proxyNamespace: proxy.namespace,
+            listenerIsTLS: listenerIsTLS,
+            // Proxyless gRPC clients (GENERATOR=grpc) read timeouts from max_stream_duration.
+            proxylessGRPC: proxy.node.metadata.generator == "grpc",
             clusterName: { destination, port in destinations.clusterName(destination, defaultPort: port) },
             hashPolicy: { destination in
                 let host = context.resolver.qualify(destination.host, namespace: service.namespace)
