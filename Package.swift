@@ -184,7 +184,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
-            resources: [.copy("Golden/Cases")],
+            exclude: ["Golden/Cases"],
             swiftSettings: strictSettings
         ),
         .testTarget(

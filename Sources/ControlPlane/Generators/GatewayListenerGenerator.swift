@@ -154,6 +154,26 @@ struct GatewayListenerGenerator {
 
 /// How Gateway server hosts (`NS/HOST`, `./HOST`, `HOST`) admit a VirtualService host.
 enum GatewayHosts {
+    /// The hosts a VirtualService serves through a server: each of its hosts the
+    /// server admits, narrowed to the server's host when that is more specific (a
+    /// `*` VirtualService on a `shop.example.com` server serves shop.example.com).
+    static func intersection(_ serverHosts: [String], hosts: [String], namespace: String, gatewayNamespace: String) -> [String] {
+        var result: [String] = []
+        for host in hosts where admits(serverHosts, host: host, namespace: namespace, gatewayNamespace: gatewayNamespace) {
+            let patterns = serverHosts.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            for pattern in patterns where HostMatch.matches(host, pattern: pattern) {
+                let narrower = specificity(pattern) > specificity(host) ? pattern : host
+                if !result.contains(narrower) { result.append(narrower) }
+            }
+        }
+        return result
+    }
+
+    /// Longer non-wildcard names are more specific; `*` is the least.
+    static func specificity(_ host: String) -> Int {
+        host.hasPrefix("*") ? host.count - 1 : host.count + 1_000
+    }
+
     static func admits(_ serverHosts: [String], host: String, namespace: String, gatewayNamespace: String) -> Bool {
         serverHosts.contains { entry in
             let parts = entry.split(separator: "/", maxSplits: 1).map(String.init)

@@ -117,12 +117,11 @@ struct RouteGenerator {
         var byDomain: [String: Envoy_Config_Route_V3_VirtualHost] = [:]
         for server in servers {
             let redirect = server.server.tls?.httpsRedirect == true && !server.terminatesTLS
-            for service in generator.virtualServices(for: server) {
-                for vsHost in service.hosts
-                where GatewayHosts.admits(
-                    server.server.hosts ?? [], host: vsHost, namespace: service.namespace,
+            for service in generator.virtualServices(for: server) where !(service.object.spec.http ?? []).isEmpty {
+                let hosts = GatewayHosts.intersection(
+                    server.server.hosts ?? [], hosts: service.hosts, namespace: service.namespace,
                     gatewayNamespace: server.gateway.metadata.namespace ?? "default")
-                {
+                for vsHost in hosts {
                     let key = "\(vsHost):\(server.port)"
                     // The first VirtualService for a host wins, as in Istio.
                     guard byDomain[key] == nil else { continue }

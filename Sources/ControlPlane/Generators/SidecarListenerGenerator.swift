@@ -22,7 +22,10 @@ struct SidecarListenerGenerator {
             listeners.append(try virtualOutbound())
             listeners.append(try virtualInbound(inbound))
         }
-        return listeners.sorted { $0.name < $1.name }
+        // Two listeners on one address and port can't both bind: the first (egress,
+        // then ingress, then per-port) is kept, as Istio keeps the first it builds.
+        var seen: Set<String> = []
+        return listeners.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
     }
 
     // MARK: Outbound
