@@ -48,6 +48,8 @@ struct EndpointGenerator {
         assignment.endpoints = byLocality.keys.sorted().map { key in
             var group = Envoy_Config_Endpoint_V3_LocalityLbEndpoints()
             let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            // Always present: gRPC's xDS client rejects a group without a locality.
+            group.locality = Envoy_Config_Core_V3_Locality()
             if !key.isEmpty {
                 group.locality.region = parts[0]
                 if parts.count > 1 { group.locality.zone = parts[1] }

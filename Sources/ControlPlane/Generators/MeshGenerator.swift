@@ -15,6 +15,9 @@ public struct MeshGenerator: Sendable {
 
     public func resources(_ typeURL: TypeURL, for node: ProxyNode, names: Set<String>?) throws -> [XDSResource] {
         let proxy = MeshProxy(node)
+        if ProxylessGRPCGenerator.serves(node) {
+            return try proxyless(typeURL, proxy: proxy, names: names)
+        }
         switch typeURL {
         case .cluster:
             return try filter(ClusterGenerator(context: context, proxy: proxy).generate(), names) { $0.name }
@@ -40,6 +43,25 @@ public struct MeshGenerator: Sendable {
         case .secret:
             return try SecretGenerator(context: context, proxy: proxy).generate(names: names)
                 .map { try XDSResource(name: $0.name, message: $0) }
+        default:
+            return []
+        }
+    }
+
+    private func proxyless(_ typeURL: TypeURL, proxy: MeshProxy, names: Set<String>?) throws -> [XDSResource] {
+        let generator = ProxylessGRPCGenerator(context: context, proxy: proxy)
+        switch typeURL {
+        case .listener:
+            return try generator.listeners(names: names).map { try XDSResource(name: $0.name, message: $0) }
+        case .route:
+            return try generator.routes(names: names).map { try XDSResource(name: $0.name, message: $0) }
+        case .cluster:
+            return try filter(generator.clusters(), names) { $0.name }
+        case .endpoint:
+            let endpoints = EndpointGenerator(context: context)
+            return try (names ?? []).sorted().compactMap { name in
+                try endpoints.assignment(clusterName: name, proxy: proxy).map { try XDSResource(name: name, message: $0) }
+            }
         default:
             return []
         }

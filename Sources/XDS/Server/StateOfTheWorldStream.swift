@@ -93,9 +93,10 @@ struct StateOfTheWorldStream: StreamHandler {
     ) async throws -> Bool {
         guard let state = states[type] else { return false }
         let started = ContinuousClock.now
-        // Wildcard types always go out whole, whatever the push was about.
+        // Wildcard types always go out whole, whatever the push was about: every
+        // resource, or every named one for a client that names them (gRPC's LDS).
         let names = type.isWildcardInStateOfTheWorld
-            ? nil : Self.intersect(scope, state.subscription.requestedNames)
+            ? state.subscription.requestedNames : Self.intersect(scope, state.subscription.requestedNames)
         guard let generated = await server.generate(type, names: names, for: connection) else { return false }
         guard var resources = state.selectForSend(generated, force: force) else {
             return false
