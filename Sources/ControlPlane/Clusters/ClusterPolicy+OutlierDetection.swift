@@ -46,4 +46,32 @@ extension ClusterPolicy {
             cluster.commonLbConfig.healthyPanicThreshold = ProtoValue.percent(Double(minHealthPercent))
         }
     }
+
+    /// `outlierDetectionHttpErrorCodes`: only these response codes count as errors
+    /// (instead of any 5xx), as a `:status` matcher in the HTTP protocol options.
+    static func applyOutlierErrorCodes(_ codes: [Int]?, to builder: inout ClusterUnderConstruction) {
+        guard let codes, !codes.isEmpty else { return }
+        let rules = codes.map { code in
+            var status = Envoy_Config_Route_V3_HeaderMatcher()
+            status.name = ":status"
+            status.stringMatch = ProtoValue.exact(String(code))
+            var headers = Envoy_Config_Common_Matcher_V3_HttpHeadersMatch()
+            headers.headers = [status]
+            var predicate = Envoy_Config_Common_Matcher_V3_MatchPredicate()
+            predicate.httpResponseHeadersMatch = headers
+            return predicate
+        }
+        var matcher: Envoy_Config_Common_Matcher_V3_MatchPredicate
+        if rules.count == 1 {
+            matcher = rules[0]
+        } else {
+            var set = Envoy_Config_Common_Matcher_V3_MatchPredicate.MatchSet()
+            set.rules = rules
+            matcher = Envoy_Config_Common_Matcher_V3_MatchPredicate()
+            matcher.orMatch = set
+        }
+        var detection = Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection()
+        detection.errorMatcher = matcher
+        builder.http.outlierDetection = detection
+    }
 }

@@ -9,6 +9,10 @@ import XDS
 /// The caller builds the cluster's skeleton (name, discovery type, endpoints,
 /// default connect timeout) and then calls ``apply(_:to:)``. Everything here is a
 /// pure function of its input, so equal input gives equal clusters.
+///
+/// Not translated (yet): `tunnel`, `loadBalancer.backendUtilization`, and the
+/// endpoint side of locality load balancing (priorities and weights relative to
+/// the calling proxy, which belong to the endpoint generator).
 public enum ClusterPolicy {
     /// The extension name under which a cluster's HTTP protocol options are keyed.
     public static let httpProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
@@ -35,8 +39,10 @@ public enum ClusterPolicy {
         }
         applyConnectionPool(connectionPool, retryBudget: policy?.retryBudget, input: input, to: &builder)
         applyOutlierDetection(policy?.outlierDetection, to: &builder.cluster)
+        applyOutlierErrorCodes(policy?.outlierDetection?.outlierDetectionHttpErrorCodes, to: &builder)
         try applyLoadBalancer(policy?.loadBalancer, input: input, to: &builder.cluster)
         try applyTLS(policy?.tls, input: input, to: &builder)
+        try applyProxyProtocol(policy?.proxyProtocol, to: &builder.cluster)
         if builder.cluster.type == .originalDst {
             builder.cluster.lbPolicy = .clusterProvided
         }

@@ -62,6 +62,13 @@ import XDS
                   "baseEjectionTime": "30s", "maxEjectionPercent": 50, "minHealthPercent": 20,
                   "splitExternalLocalOriginErrors": true, "consecutiveLocalOriginFailures": 4}}
                 """),
+            Scenario(
+                name: "outlier-codes",
+                policy: #"{"outlierDetection": {"consecutive5xxErrors": 2, "outlierDetectionHttpErrorCodes": [502, 503, 429]}}"#),
+            Scenario(name: "proxy-protocol-auto-mtls", policy: #"{"proxyProtocol": {"version": "V2"}}"#),
+            Scenario(
+                name: "proxy-protocol-plain", policy: #"{"proxyProtocol": {"version": "V1"}}"#,
+                adjust: { $0.enableAutoMtls = false }),
             Scenario(name: "istio-mutual", policy: #"{"tls": {"mode": "ISTIO_MUTUAL"}}"#, portProtocol: .grpc),
             Scenario(name: "disable", policy: #"{"tls": {"mode": "DISABLE"}}"#),
             Scenario(name: "simple-system-roots", policy: #"{"tls": {"mode": "SIMPLE"}}"#),

@@ -42,4 +42,15 @@ import XDS
         #expect(detection.hasEnforcingLocalOriginSuccessRate && detection.enforcingLocalOriginSuccessRate.value == 0)
         #expect(cluster.commonLbConfig.healthyPanicThreshold.value == 40)
     }
+
+    @Test func httpErrorCodesBecomeAStatusMatcher() throws {
+        let single = try ClusterFixture.cluster(#"{"outlierDetection": {"consecutive5xxErrors": 2, "outlierDetectionHttpErrorCodes": [503]}}"#)
+        let one = try #require(try ClusterFixture.httpOptions(single)).outlierDetection.errorMatcher
+        #expect(one.httpResponseHeadersMatch.headers.map(\.name) == [":status"])
+        #expect(one.httpResponseHeadersMatch.headers.map(\.stringMatch.exact) == ["503"])
+
+        let several = try ClusterFixture.cluster(#"{"outlierDetection": {"outlierDetectionHttpErrorCodes": [502, 429]}}"#)
+        let any = try #require(try ClusterFixture.httpOptions(several)).outlierDetection.errorMatcher
+        #expect(any.orMatch.rules.flatMap(\.httpResponseHeadersMatch.headers).map(\.stringMatch.exact) == ["502", "429"])
+    }
 }

@@ -171,4 +171,25 @@ import XDS
         #expect(UpstreamSecrets.forCredential("builtin://").name == "default")
         #expect(UpstreamSecrets.forCredential("builtin://-cacert").name == "ROOTCA")
     }
+
+    @Test func proxyProtocolWrapsPlaintext() throws {
+        var input = try ClusterFixture.input(#"{"proxyProtocol": {"version": "V2"}}"#)
+        input.enableAutoMtls = false
+        let socket = try ClusterFixture.cluster(input).transportSocket
+        #expect(socket.name == "envoy.transport_sockets.upstream_proxy_protocol")
+        let upstream = try Envoy_Extensions_TransportSockets_ProxyProtocol_V3_ProxyProtocolUpstreamTransport(
+            serializedBytes: socket.typedConfig.value)
+        #expect(upstream.config.version == .v2)
+        #expect(upstream.transportSocket.name == "envoy.transport_sockets.raw_buffer")
+    }
+
+    @Test func proxyProtocolWrapsEachAutoMtlsSocket() throws {
+        let cluster = try ClusterFixture.cluster(#"{"proxyProtocol": {}}"#)
+        #expect(cluster.transportSocketMatches.map(\.transportSocket.name)
+            == ["envoy.transport_sockets.upstream_proxy_protocol", "envoy.transport_sockets.upstream_proxy_protocol"])
+        let inner = try Envoy_Extensions_TransportSockets_ProxyProtocol_V3_ProxyProtocolUpstreamTransport(
+            serializedBytes: cluster.transportSocketMatches[0].transportSocket.typedConfig.value)
+        #expect(inner.config.version == .v1)
+        #expect(inner.transportSocket.name == "envoy.transport_sockets.tls")
+    }
 }
