@@ -178,6 +178,14 @@ import XDS
         #expect(verdict == nil, "\(verdict ?? "")")
     }
 
+    @Test func equalInputGivesByteIdenticalClusters() throws {
+        let dir = try Self.workDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try Self.clusters(in: dir).map { try XDSResource(name: $0.cluster.name, message: $0.cluster) }
+        let second = try Self.clusters(in: dir).map { try XDSResource(name: $0.cluster.name, message: $0.cluster) }
+        #expect(first.map(\.version) == second.map(\.version))
+    }
+
     @Test func envoyRefusesABrokenCluster() throws {
         // The checks have teeth: a ring hash larger than Envoy allows is refused.
         let dir = try Self.workDirectory()
