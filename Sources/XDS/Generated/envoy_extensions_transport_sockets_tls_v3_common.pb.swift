@@ -257,6 +257,11 @@ public nonisolated struct Envoy_Extensions_TransportSockets_Tls_V3_CertificateVa
   /// The peer must have a SAN matching one of these.
   public var matchTypedSubjectAltNames: [Envoy_Extensions_TransportSockets_Tls_V3_SubjectAltNameMatcher] = []
 
+  /// Older form of the SAN check: each matcher is tried against every SAN of the
+  /// peer, whatever its type. Deprecated upstream but still honoured; istiod uses it
+  /// for the service accounts it expects and for a DestinationRule's subjectAltNames.
+  public var matchSubjectAltNames: [Envoy_Type_Matcher_V3_StringMatcher] = []
+
   public var requireSignedCertificateTimestamp: SwiftProtobuf.Google_Protobuf_BoolValue {
     get {_requireSignedCertificateTimestamp ?? SwiftProtobuf.Google_Protobuf_BoolValue()}
     set {_requireSignedCertificateTimestamp = newValue}
@@ -513,7 +518,7 @@ nonisolated extension Envoy_Extensions_TransportSockets_Tls_V3_SubjectAltNameMat
 
 nonisolated extension Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CertificateValidationContext"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}trusted_ca\0\u{3}verify_certificate_hash\0\u{3}verify_certificate_spki\0\u{4}\u{3}require_signed_certificate_timestamp\0\u{1}crl\0\u{3}allow_expired_certificate\0\u{4}\u{2}trust_chain_verification\0\u{3}watched_directory\0\u{3}custom_validator_config\0\u{4}\u{2}only_verify_leaf_cert_crl\0\u{3}match_typed_subject_alt_names\0\u{3}max_verify_depth\0\u{3}system_root_certs\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}trusted_ca\0\u{3}verify_certificate_hash\0\u{3}verify_certificate_spki\0\u{4}\u{3}require_signed_certificate_timestamp\0\u{1}crl\0\u{3}allow_expired_certificate\0\u{3}match_subject_alt_names\0\u{3}trust_chain_verification\0\u{3}watched_directory\0\u{3}custom_validator_config\0\u{4}\u{2}only_verify_leaf_cert_crl\0\u{3}match_typed_subject_alt_names\0\u{3}max_verify_depth\0\u{3}system_root_certs\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -527,6 +532,7 @@ nonisolated extension Envoy_Extensions_TransportSockets_Tls_V3_CertificateValida
       case 6: try { try decoder.decodeSingularMessageField(value: &self._requireSignedCertificateTimestamp) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._crl) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self.allowExpiredCertificate) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.matchSubjectAltNames) }()
       case 10: try { try decoder.decodeSingularEnumField(value: &self.trustChainVerification) }()
       case 11: try { try decoder.decodeSingularMessageField(value: &self._watchedDirectory) }()
       case 12: try { try decoder.decodeSingularMessageField(value: &self._customValidatorConfig) }()
@@ -562,6 +568,9 @@ nonisolated extension Envoy_Extensions_TransportSockets_Tls_V3_CertificateValida
     if self.allowExpiredCertificate != false {
       try visitor.visitSingularBoolField(value: self.allowExpiredCertificate, fieldNumber: 8)
     }
+    if !self.matchSubjectAltNames.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.matchSubjectAltNames, fieldNumber: 9)
+    }
     if self.trustChainVerification != .verifyTrustChain {
       try visitor.visitSingularEnumField(value: self.trustChainVerification, fieldNumber: 10)
     }
@@ -593,6 +602,7 @@ nonisolated extension Envoy_Extensions_TransportSockets_Tls_V3_CertificateValida
     if lhs.verifyCertificateSpki != rhs.verifyCertificateSpki {return false}
     if lhs.verifyCertificateHash != rhs.verifyCertificateHash {return false}
     if lhs.matchTypedSubjectAltNames != rhs.matchTypedSubjectAltNames {return false}
+    if lhs.matchSubjectAltNames != rhs.matchSubjectAltNames {return false}
     if lhs._requireSignedCertificateTimestamp != rhs._requireSignedCertificateTimestamp {return false}
     if lhs._crl != rhs._crl {return false}
     if lhs.allowExpiredCertificate != rhs.allowExpiredCertificate {return false}

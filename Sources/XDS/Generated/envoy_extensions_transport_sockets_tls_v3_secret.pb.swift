@@ -69,37 +69,43 @@ public nonisolated struct Envoy_Extensions_TransportSockets_Tls_V3_SdsSecretConf
 }
 
 /// The SDS resource.
-public nonisolated struct Envoy_Extensions_TransportSockets_Tls_V3_Secret: Sendable {
+public nonisolated struct Envoy_Extensions_TransportSockets_Tls_V3_Secret: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var name: String = String()
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
 
-  public var type: Envoy_Extensions_TransportSockets_Tls_V3_Secret.OneOf_Type? = nil
+  public var type: OneOf_Type? {
+    get {return _storage._type}
+    set {_uniqueStorage()._type = newValue}
+  }
 
   public var tlsCertificate: Envoy_Extensions_TransportSockets_Tls_V3_TlsCertificate {
     get {
-      if case .tlsCertificate(let v)? = type {return v}
+      if case .tlsCertificate(let v)? = _storage._type {return v}
       return Envoy_Extensions_TransportSockets_Tls_V3_TlsCertificate()
     }
-    set {type = .tlsCertificate(newValue)}
+    set {_uniqueStorage()._type = .tlsCertificate(newValue)}
   }
 
   public var validationContext: Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext {
     get {
-      if case .validationContext(let v)? = type {return v}
+      if case .validationContext(let v)? = _storage._type {return v}
       return Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext()
     }
-    set {type = .validationContext(newValue)}
+    set {_uniqueStorage()._type = .validationContext(newValue)}
   }
 
   public var genericSecret: Envoy_Extensions_TransportSockets_Tls_V3_GenericSecret {
     get {
-      if case .genericSecret(let v)? = type {return v}
+      if case .genericSecret(let v)? = _storage._type {return v}
       return Envoy_Extensions_TransportSockets_Tls_V3_GenericSecret()
     }
-    set {type = .genericSecret(newValue)}
+    set {_uniqueStorage()._type = .genericSecret(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -112,6 +118,8 @@ public nonisolated struct Envoy_Extensions_TransportSockets_Tls_V3_Secret: Senda
   }
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -195,86 +203,124 @@ nonisolated extension Envoy_Extensions_TransportSockets_Tls_V3_Secret: SwiftProt
   public static let protoMessageName: String = _protobuf_package + ".Secret"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}tls_certificate\0\u{4}\u{2}validation_context\0\u{3}generic_secret\0")
 
+  fileprivate class _StorageClass {
+    var _name: String = String()
+    var _type: Envoy_Extensions_TransportSockets_Tls_V3_Secret.OneOf_Type?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _name = source._name
+      _type = source._type
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
-      case 2: try {
-        var v: Envoy_Extensions_TransportSockets_Tls_V3_TlsCertificate?
-        var hadOneofValue = false
-        if let current = self.type {
-          hadOneofValue = true
-          if case .tlsCertificate(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 2: try {
+          var v: Envoy_Extensions_TransportSockets_Tls_V3_TlsCertificate?
+          var hadOneofValue = false
+          if let current = _storage._type {
+            hadOneofValue = true
+            if case .tlsCertificate(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._type = .tlsCertificate(v)
+          }
+        }()
+        case 4: try {
+          var v: Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext?
+          var hadOneofValue = false
+          if let current = _storage._type {
+            hadOneofValue = true
+            if case .validationContext(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._type = .validationContext(v)
+          }
+        }()
+        case 5: try {
+          var v: Envoy_Extensions_TransportSockets_Tls_V3_GenericSecret?
+          var hadOneofValue = false
+          if let current = _storage._type {
+            hadOneofValue = true
+            if case .genericSecret(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._type = .genericSecret(v)
+          }
+        }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.type = .tlsCertificate(v)
-        }
-      }()
-      case 4: try {
-        var v: Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext?
-        var hadOneofValue = false
-        if let current = self.type {
-          hadOneofValue = true
-          if case .validationContext(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.type = .validationContext(v)
-        }
-      }()
-      case 5: try {
-        var v: Envoy_Extensions_TransportSockets_Tls_V3_GenericSecret?
-        var hadOneofValue = false
-        if let current = self.type {
-          hadOneofValue = true
-          if case .genericSecret(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.type = .genericSecret(v)
-        }
-      }()
-      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.name.isEmpty {
-      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
-    }
-    switch self.type {
-    case .tlsCertificate?: try {
-      guard case .tlsCertificate(let v)? = self.type else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    }()
-    case .validationContext?: try {
-      guard case .validationContext(let v)? = self.type else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    }()
-    case .genericSecret?: try {
-      guard case .genericSecret(let v)? = self.type else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    }()
-    case nil: break
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 1)
+      }
+      switch _storage._type {
+      case .tlsCertificate?: try {
+        guard case .tlsCertificate(let v)? = _storage._type else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      }()
+      case .validationContext?: try {
+        guard case .validationContext(let v)? = _storage._type else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      }()
+      case .genericSecret?: try {
+        guard case .genericSecret(let v)? = _storage._type else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      }()
+      case nil: break
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Envoy_Extensions_TransportSockets_Tls_V3_Secret, rhs: Envoy_Extensions_TransportSockets_Tls_V3_Secret) -> Bool {
-    if lhs.name != rhs.name {return false}
-    if lhs.type != rhs.type {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._type != rhs_storage._type {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -76,6 +76,15 @@ public nonisolated struct Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions
     set {_uniqueStorage()._upstreamProtocolOptions = .autoConfig(newValue)}
   }
 
+  public var outlierDetection: Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection {
+    get {_storage._outlierDetection ?? Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection()}
+    set {_uniqueStorage()._outlierDetection = newValue}
+  }
+  /// Returns true if `outlierDetection` has been explicitly set.
+  public var hasOutlierDetection: Bool {_storage._outlierDetection != nil}
+  /// Clears the value of `outlierDetection`. Subsequent reads from it will return its default value.
+  public mutating func clearOutlierDetection() {_uniqueStorage()._outlierDetection = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_UpstreamProtocolOptions: Equatable, Sendable {
@@ -183,6 +192,29 @@ public nonisolated struct Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions
     fileprivate var _storage = _StorageClass.defaultInstance
   }
 
+  /// Which responses count as errors for the cluster's outlier detection, instead
+  /// of the default of any 5xx.
+  public nonisolated struct OutlierDetection: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var errorMatcher: Envoy_Config_Common_Matcher_V3_MatchPredicate {
+      get {_errorMatcher ?? Envoy_Config_Common_Matcher_V3_MatchPredicate()}
+      set {_errorMatcher = newValue}
+    }
+    /// Returns true if `errorMatcher` has been explicitly set.
+    public var hasErrorMatcher: Bool {self._errorMatcher != nil}
+    /// Clears the value of `errorMatcher`. Subsequent reads from it will return its default value.
+    public mutating func clearErrorMatcher() {self._errorMatcher = nil}
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _errorMatcher: Envoy_Config_Common_Matcher_V3_MatchPredicate? = nil
+  }
+
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
@@ -194,12 +226,13 @@ fileprivate nonisolated let _protobuf_package = "envoy.extensions.upstreams.http
 
 nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HttpProtocolOptions"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}common_http_protocol_options\0\u{3}upstream_http_protocol_options\0\u{3}explicit_http_config\0\u{3}use_downstream_protocol_config\0\u{3}auto_config\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}common_http_protocol_options\0\u{3}upstream_http_protocol_options\0\u{3}explicit_http_config\0\u{3}use_downstream_protocol_config\0\u{3}auto_config\0\u{4}\u{3}outlier_detection\0")
 
   fileprivate class _StorageClass {
     var _commonHTTPProtocolOptions: Envoy_Config_Core_V3_HttpProtocolOptions? = nil
     var _upstreamHTTPProtocolOptions: Envoy_Config_Core_V3_UpstreamHttpProtocolOptions? = nil
     var _upstreamProtocolOptions: Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OneOf_UpstreamProtocolOptions?
+    var _outlierDetection: Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -213,6 +246,7 @@ nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions: Sw
       _commonHTTPProtocolOptions = source._commonHTTPProtocolOptions
       _upstreamHTTPProtocolOptions = source._upstreamHTTPProtocolOptions
       _upstreamProtocolOptions = source._upstreamProtocolOptions
+      _outlierDetection = source._outlierDetection
     }
   }
 
@@ -272,6 +306,7 @@ nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions: Sw
             _storage._upstreamProtocolOptions = .autoConfig(v)
           }
         }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._outlierDetection) }()
         default: break
         }
       }
@@ -305,6 +340,9 @@ nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions: Sw
       }()
       case nil: break
       }
+      try { if let v = _storage._outlierDetection {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -317,6 +355,7 @@ nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions: Sw
         if _storage._commonHTTPProtocolOptions != rhs_storage._commonHTTPProtocolOptions {return false}
         if _storage._upstreamHTTPProtocolOptions != rhs_storage._upstreamHTTPProtocolOptions {return false}
         if _storage._upstreamProtocolOptions != rhs_storage._upstreamProtocolOptions {return false}
+        if _storage._outlierDetection != rhs_storage._outlierDetection {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -542,6 +581,40 @@ nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.Aut
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.protoMessageName + ".OutlierDetection"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}error_matcher\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._errorMatcher) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._errorMatcher {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection, rhs: Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.OutlierDetection) -> Bool {
+    if lhs._errorMatcher != rhs._errorMatcher {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -41,6 +41,8 @@ public enum EnvoyTypeRegistry {
             // Transport sockets, access logs, upstream protocol options.
             Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
             Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,
+            Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
+            Envoy_Extensions_TransportSockets_ProxyProtocol_V3_ProxyProtocolUpstreamTransport.self,
             Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.self,
             Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
         ]
