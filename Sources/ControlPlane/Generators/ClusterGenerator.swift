@@ -14,9 +14,12 @@ struct ClusterGenerator {
         for service in context.visibleServices(for: proxy) {
             let rule = context.destinationRule(for: service.hostname, serviceNamespace: service.namespace, from: proxy.namespace)
             for port in service.ports {
-                clusters.append(try outbound(service, port: port, subset: nil, rule: rule))
-                for subset in rule?.spec.subsets ?? [] {
-                    clusters.append(try outbound(service, port: port, subset: subset, rule: rule))
+                for subset in [nil] + (rule?.spec.subsets ?? []).map(Optional.some) {
+                    // A policy Envoy would refuse (a Maglev table that is not prime...)
+                    // costs that one cluster, never the proxy's whole update.
+                    if let cluster = try? outbound(service, port: port, subset: subset, rule: rule) {
+                        clusters.append(cluster)
+                    }
                 }
             }
         }
@@ -63,8 +66,16 @@ struct ClusterGenerator {
         let input = ClusterPolicyInput(
             host: service.hostname, port: port.number, subset: subset?.name, portProtocol: port.portProtocol,
             destinationRule: rule?.spec.trafficPolicy, subsetPolicy: subset?.trafficPolicy,
-            enableAutoMtls: context.mesh.autoMtlsEnabled && service.meshInternal,
-            serviceAccounts: serviceAccounts)
+            // Auto-mTLS only where some endpoint carries Istio's mTLS label: the socket
+            // match would pick plaintext for all others anyway, and a proxy without an
+            // agent (no `sds-grpc`) would otherwise wait forever for certificates.
+            enableAutoMtls: context.mesh.autoMtlsEnabled && context.registry.acceptsMutualTLS(service),
+            serviceAccounts: serviceAccounts,
+            meshExternal: !service.meshInternal,
+            definedByServiceEntry: service.origin.hasPrefix("ServiceEntry"),
+            // Gateways read any Secret of their namespace; sidecars only through a
+            // DestinationRule that selects them, as Istio allows.
+            allowCredentialName: proxy.isRouter || rule?.spec.workloadSelector != nil)
         try ClusterPolicy.apply(input, to: &cluster)
         return cluster
     }

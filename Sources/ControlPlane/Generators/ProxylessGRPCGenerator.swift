@@ -71,6 +71,12 @@ struct ProxylessGRPCGenerator {
             .filter { $0.name.hasPrefix("outbound|") && $0.type == .eds }
             .map { cluster in
                 var plain = cluster
+                plain.clearTransportSocket()
+                // gRPC balances round robin or by ring hash only.
+                if plain.lbPolicy != .ringHash {
+                    plain.lbPolicy = .roundRobin
+                    plain.lbConfig = nil
+                }
                 plain.transportSocketMatches = []
                 return plain
             }

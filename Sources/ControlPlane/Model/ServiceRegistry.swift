@@ -80,6 +80,11 @@ public struct ServiceRegistry: Sendable {
         endpoints[ServiceKey(hostname: service.hostname, namespace: service.namespace)] ?? []
     }
 
+    /// Whether some endpoint of `service` takes Istio mTLS (auto-mTLS applies).
+    public func acceptsMutualTLS(_ service: MeshService) -> Bool {
+        endpoints(of: service).contains { $0.acceptsIstioMutualTLS }
+    }
+
     // MARK: Kubernetes Services
 
     static func meshService(_ service: Service, namespace: String, name: String, clusterDomain: String) -> MeshService {

@@ -32,7 +32,7 @@ public struct PushScope: Sendable, Equatable {
                 hosts.contains(ServiceRegistry.ServiceKey(hostname: $0.hostname, namespace: $0.namespace))
             }
             // DNS-resolved clusters carry their endpoints inline: those need CDS.
-            if services.allSatisfy({ $0.resolution == .endpoints }) {
+            if services.allSatisfy({ $0.resolution == .endpoints && !mutualTLSChanged($0, before: before, after: after) }) {
                 return PushScope(types: [.endpoint: clusterNames(services, in: after)], reason: "endpoint", namespaces: nil)
             }
         }
@@ -47,6 +47,11 @@ public struct PushScope: Sendable, Equatable {
 
     static func endpointsDiffer(_ service: MeshService, before: PushContext, after: PushContext) -> Bool {
         before.registry.endpoints(of: service) != after.registry.endpoints(of: service)
+    }
+
+    /// Whether the change turns auto-mTLS on or off for the service (its cluster changes).
+    static func mutualTLSChanged(_ service: MeshService, before: PushContext, after: PushContext) -> Bool {
+        before.registry.acceptsMutualTLS(service) != after.registry.acceptsMutualTLS(service)
     }
 
     /// Every EDS cluster name of `services`: each port, plain and per subset of any
