@@ -66,7 +66,7 @@ enum EnvoyBlocks {
     /// inline `routeConfig` (inbound listeners).
     static func connectionManager(
         statPrefix: String, routeName: String? = nil, routeConfig: Envoy_Config_Route_V3_RouteConfiguration? = nil,
-        mesh: MeshConfig
+        mesh: MeshConfig, proxyCluster: String
     ) throws -> Envoy_Config_Listener_V3_Filter {
         var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         manager.statPrefix = statPrefix
@@ -80,6 +80,7 @@ enum EnvoyBlocks {
         }
         manager.httpFilters = try httpFilters()
         manager.accessLog = try accessLogs(mesh)
+        if let tracing = try tracing(mesh, serviceName: proxyCluster) { manager.tracing = tracing }
         // gRPC and HTTP/2 callers work on any HTTP port, as with Istio's sniffing.
         manager.codecType = .auto
         manager.useRemoteAddress = Google_Protobuf_BoolValue(false)
@@ -93,6 +94,27 @@ enum EnvoyBlocks {
         proxy.cluster = cluster
         proxy.accessLog = try accessLogs(mesh)
         return try networkFilter(tcpProxyName, proxy)
+    }
+
+    /// Tracing to MeshConfig's default OpenTelemetry provider: spans go over OTLP/gRPC
+    /// to the collector's `outbound|PORT||SERVICE` cluster, sampled at
+    /// `defaultConfig.tracing.sampling` percent (Istio's default, 1%).
+    static func tracing(_ mesh: MeshConfig, serviceName: String) throws
+        -> Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing?
+    {
+        guard let provider = mesh.tracingProvider, let collector = provider.opentelemetry,
+            let service = collector.service, let port = collector.port
+        else { return nil }
+        var config = Envoy_Config_Trace_V3_OpenTelemetryConfig()
+        config.grpcService.envoyGrpc.clusterName = MeshNames.outboundCluster(host: service, port: port)
+        config.serviceName = serviceName.isEmpty ? "istio-proxy" : serviceName
+        var tracing = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing()
+        tracing.provider.name = "envoy.tracers.opentelemetry"
+        tracing.provider.typedConfig = try XDSResource.pack(config)
+        var sampling = Envoy_Type_V3_Percent()
+        sampling.value = mesh.defaultConfig?.tracing?.sampling ?? 1.0
+        tracing.randomSampling = sampling
+        return tracing
     }
 
     /// The file access log MeshConfig's `accessLogFile` asks for, if any.

@@ -59,7 +59,7 @@ struct GatewayListenerGenerator {
         if servers.contains(where: { $0.portProtocol.isHTTP && !$0.terminatesTLS }) {
             var chain = Envoy_Config_Listener_V3_FilterChain()
             chain.filters = [
-                try EnvoyBlocks.connectionManager(statPrefix: "outbound_\(name)", routeName: "http.\(first.port)", mesh: context.mesh)
+                try EnvoyBlocks.connectionManager(statPrefix: "outbound_\(name)", routeName: "http.\(first.port)", mesh: context.mesh, proxyCluster: proxy.node.cluster)
             ]
             chains.append(chain)
         }
@@ -70,7 +70,7 @@ struct GatewayListenerGenerator {
             chain.transportSocket = try GatewayTLS.transportSocket(server.server.tls, gatewayNamespace: server.gateway.metadata.namespace ?? "default")
             if server.portProtocol == .https || server.portProtocol.isHTTP {
                 chain.filters = [
-                    try EnvoyBlocks.connectionManager(statPrefix: "outbound_\(name)", routeName: server.httpsRouteName, mesh: context.mesh)
+                    try EnvoyBlocks.connectionManager(statPrefix: "outbound_\(name)", routeName: server.httpsRouteName, mesh: context.mesh, proxyCluster: proxy.node.cluster)
                 ]
             } else {
                 chain.filters = [try tcpForward(server, sni: nil)]

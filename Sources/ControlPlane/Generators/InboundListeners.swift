@@ -114,7 +114,7 @@ struct InboundListeners {
         config.name = cluster
         config.virtualHosts = [host]
         config.validateClusters = Google_Protobuf_BoolValue(false)
-        return [try EnvoyBlocks.connectionManager(statPrefix: cluster, routeConfig: config, mesh: context.mesh)]
+        return [try EnvoyBlocks.connectionManager(statPrefix: cluster, routeConfig: config, mesh: context.mesh, proxyCluster: proxy.node.cluster)]
     }
 
     /// Real listeners for ports that bind (`captureMode: NONE`), named `BIND_PORT`.

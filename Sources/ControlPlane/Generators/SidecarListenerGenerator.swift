@@ -69,7 +69,8 @@ struct SidecarListenerGenerator {
         if portProtocol.isHTTP {
             chain.filters = [
                 try EnvoyBlocks.connectionManager(
-                    statPrefix: "outbound_\(address)_\(port)", routeName: String(port), mesh: context.mesh)
+                    statPrefix: "outbound_\(address)_\(port)", routeName: String(port), mesh: context.mesh,
+                    proxyCluster: proxy.node.cluster)
             ]
         } else {
             chain.filters = [

@@ -17,6 +17,8 @@ public struct MeshConfig: Sendable, Codable, Hashable {
     public var accessLogEncoding: String?
     public var defaultConfig: ProxyConfig?
     public var extensionProviders: [ExtensionProvider]?
+    /// `defaultProviders`: the extension providers used mesh-wide.
+    public var defaultProviders: DefaultProviders?
     /// Connect timeout of generated clusters (Istio's default 10s).
     public var connectTimeout: String?
 
@@ -46,7 +48,24 @@ public struct MeshConfig: Sendable, Codable, Hashable {
         }
     }
 
+    /// `defaultProviders`: provider names per telemetry kind.
+    public struct DefaultProviders: Sendable, Codable, Hashable {
+        public var tracing: [String]?
+        public var accessLogging: [String]?
+    }
+
     public init() {}
+
+    /// The OpenTelemetry provider tracing uses mesh-wide, if any: the first of
+    /// `defaultProviders.tracing` that names an OpenTelemetry extension provider.
+    public var tracingProvider: ExtensionProvider? {
+        for name in defaultProviders?.tracing ?? [] {
+            if let provider = extensionProviders?.first(where: { $0.name == name && $0.opentelemetry != nil }) {
+                return provider
+            }
+        }
+        return nil
+    }
 
     public var resolvedRootNamespace: String { rootNamespace ?? "istio-system" }
     public var autoMtlsEnabled: Bool { enableAutoMtls ?? true }

@@ -150,6 +150,15 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
   public mutating func clearDrainTimeout() {_uniqueStorage()._drainTimeout = nil}
 
   /// Request access logs (meshConfig.accessLogFile, Telemetry).
+  public var tracing: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing {
+    get {_storage._tracing ?? Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing()}
+    set {_uniqueStorage()._tracing = newValue}
+  }
+  /// Returns true if `tracing` has been explicitly set.
+  public var hasTracing: Bool {_storage._tracing != nil}
+  /// Clears the value of `tracing`. Subsequent reads from it will return its default value.
+  public mutating func clearTracing() {_uniqueStorage()._tracing = nil}
+
   public var accessLog: [Envoy_Config_Accesslog_V3_AccessLog] {
     get {_storage._accessLog}
     set {_uniqueStorage()._accessLog = newValue}
@@ -488,6 +497,62 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
 
   /// Allows an Upgrade / CONNECT type on this connection manager,
   /// optionally with its own filter chain.
+  /// Tracing of the requests: which share is sampled and where spans go.
+  public nonisolated struct Tracing: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    /// Share of requests traced when the client asks for it (x-client-trace-id).
+    public var clientSampling: Envoy_Type_V3_Percent {
+      get {_clientSampling ?? Envoy_Type_V3_Percent()}
+      set {_clientSampling = newValue}
+    }
+    /// Returns true if `clientSampling` has been explicitly set.
+    public var hasClientSampling: Bool {self._clientSampling != nil}
+    /// Clears the value of `clientSampling`. Subsequent reads from it will return its default value.
+    public mutating func clearClientSampling() {self._clientSampling = nil}
+
+    /// Share of requests traced at random.
+    public var randomSampling: Envoy_Type_V3_Percent {
+      get {_randomSampling ?? Envoy_Type_V3_Percent()}
+      set {_randomSampling = newValue}
+    }
+    /// Returns true if `randomSampling` has been explicitly set.
+    public var hasRandomSampling: Bool {self._randomSampling != nil}
+    /// Clears the value of `randomSampling`. Subsequent reads from it will return its default value.
+    public mutating func clearRandomSampling() {self._randomSampling = nil}
+
+    /// Upper bound on the share traced, whatever decided it.
+    public var overallSampling: Envoy_Type_V3_Percent {
+      get {_overallSampling ?? Envoy_Type_V3_Percent()}
+      set {_overallSampling = newValue}
+    }
+    /// Returns true if `overallSampling` has been explicitly set.
+    public var hasOverallSampling: Bool {self._overallSampling != nil}
+    /// Clears the value of `overallSampling`. Subsequent reads from it will return its default value.
+    public mutating func clearOverallSampling() {self._overallSampling = nil}
+
+    /// The tracer; Istio sets it from MeshConfig's extension providers.
+    public var provider: Envoy_Config_Trace_V3_Tracing.Http {
+      get {_provider ?? Envoy_Config_Trace_V3_Tracing.Http()}
+      set {_provider = newValue}
+    }
+    /// Returns true if `provider` has been explicitly set.
+    public var hasProvider: Bool {self._provider != nil}
+    /// Clears the value of `provider`. Subsequent reads from it will return its default value.
+    public mutating func clearProvider() {self._provider = nil}
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _clientSampling: Envoy_Type_V3_Percent? = nil
+    fileprivate var _randomSampling: Envoy_Type_V3_Percent? = nil
+    fileprivate var _overallSampling: Envoy_Type_V3_Percent? = nil
+    fileprivate var _provider: Envoy_Config_Trace_V3_Tracing.Http? = nil
+  }
+
   public nonisolated struct UpgradeConfig: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -591,7 +656,7 @@ fileprivate nonisolated let _protobuf_package = "envoy.extensions.filters.networ
 
 nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HttpConnectionManager"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}codec_type\0\u{3}stat_prefix\0\u{1}rds\0\u{3}route_config\0\u{3}http_filters\0\u{3}add_user_agent\0\u{4}\u{2}http_protocol_options\0\u{3}http2_protocol_options\0\u{3}server_name\0\u{4}\u{2}drain_timeout\0\u{3}access_log\0\u{3}use_remote_address\0\u{3}generate_request_id\0\u{3}forward_client_cert_details\0\u{3}set_current_client_cert_details\0\u{3}proxy_100_continue\0\u{3}xff_num_trusted_hops\0\u{4}\u{2}skip_xff_append\0\u{1}via\0\u{3}upgrade_configs\0\u{3}stream_idle_timeout\0\u{4}\u{4}request_timeout\0\u{4}\u{2}normalize_path\0\u{4}\u{2}preserve_external_request_id\0\u{3}merge_slashes\0\u{3}server_header_transformation\0\u{3}common_http_protocol_options\0\u{4}\u{a}path_with_escaped_slashes_action\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}codec_type\0\u{3}stat_prefix\0\u{1}rds\0\u{3}route_config\0\u{3}http_filters\0\u{3}add_user_agent\0\u{1}tracing\0\u{3}http_protocol_options\0\u{3}http2_protocol_options\0\u{3}server_name\0\u{4}\u{2}drain_timeout\0\u{3}access_log\0\u{3}use_remote_address\0\u{3}generate_request_id\0\u{3}forward_client_cert_details\0\u{3}set_current_client_cert_details\0\u{3}proxy_100_continue\0\u{3}xff_num_trusted_hops\0\u{4}\u{2}skip_xff_append\0\u{1}via\0\u{3}upgrade_configs\0\u{3}stream_idle_timeout\0\u{4}\u{4}request_timeout\0\u{4}\u{2}normalize_path\0\u{4}\u{2}preserve_external_request_id\0\u{3}merge_slashes\0\u{3}server_header_transformation\0\u{3}common_http_protocol_options\0\u{4}\u{a}path_with_escaped_slashes_action\0")
 
   fileprivate class _StorageClass {
     var _codecType: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.CodecType = .auto
@@ -607,6 +672,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
     var _streamIdleTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
     var _requestTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
     var _drainTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
+    var _tracing: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing? = nil
     var _accessLog: [Envoy_Config_Accesslog_V3_AccessLog] = []
     var _useRemoteAddress: SwiftProtobuf.Google_Protobuf_BoolValue? = nil
     var _xffNumTrustedHops: UInt32 = 0
@@ -644,6 +710,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
       _streamIdleTimeout = source._streamIdleTimeout
       _requestTimeout = source._requestTimeout
       _drainTimeout = source._drainTimeout
+      _tracing = source._tracing
       _accessLog = source._accessLog
       _useRemoteAddress = source._useRemoteAddress
       _xffNumTrustedHops = source._xffNumTrustedHops
@@ -706,6 +773,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
         }()
         case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._httpFilters) }()
         case 6: try { try decoder.decodeSingularMessageField(value: &_storage._addUserAgent) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._tracing) }()
         case 8: try { try decoder.decodeSingularMessageField(value: &_storage._httpProtocolOptions) }()
         case 9: try { try decoder.decodeSingularMessageField(value: &_storage._http2ProtocolOptions) }()
         case 10: try { try decoder.decodeSingularStringField(value: &_storage._serverName) }()
@@ -762,6 +830,9 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
       }
       try { if let v = _storage._addUserAgent {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._tracing {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
       } }()
       try { if let v = _storage._httpProtocolOptions {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
@@ -851,6 +922,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
         if _storage._streamIdleTimeout != rhs_storage._streamIdleTimeout {return false}
         if _storage._requestTimeout != rhs_storage._requestTimeout {return false}
         if _storage._drainTimeout != rhs_storage._drainTimeout {return false}
+        if _storage._tracing != rhs_storage._tracing {return false}
         if _storage._accessLog != rhs_storage._accessLog {return false}
         if _storage._useRemoteAddress != rhs_storage._useRemoteAddress {return false}
         if _storage._xffNumTrustedHops != rhs_storage._xffNumTrustedHops {return false}
@@ -939,6 +1011,55 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
     if lhs.chain != rhs.chain {return false}
     if lhs.dns != rhs.dns {return false}
     if lhs.uri != rhs.uri {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.protoMessageName + ".Tracing"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}client_sampling\0\u{3}random_sampling\0\u{3}overall_sampling\0\u{2}\u{4}provider\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._clientSampling) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._randomSampling) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._overallSampling) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._provider) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._clientSampling {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._randomSampling {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._overallSampling {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._provider {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing, rhs: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing) -> Bool {
+    if lhs._clientSampling != rhs._clientSampling {return false}
+    if lhs._randomSampling != rhs._randomSampling {return false}
+    if lhs._overallSampling != rhs._overallSampling {return false}
+    if lhs._provider != rhs._provider {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

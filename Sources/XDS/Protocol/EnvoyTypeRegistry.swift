@@ -44,6 +44,7 @@ public enum EnvoyTypeRegistry {
             Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
             Envoy_Extensions_TransportSockets_ProxyProtocol_V3_ProxyProtocolUpstreamTransport.self,
             Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.self,
+            Envoy_Config_Trace_V3_OpenTelemetryConfig.self,
             Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
         ]
     }

@@ -19,6 +19,8 @@ struct GoldenTests {
         var labels: [String: String]
         var interceptionNone = true
         var secretNames: Set<String> = []
+        /// MeshConfig YAML, as `--mesh-config` would give it.
+        var meshConfig = ""
 
         var testDescription: String { "\(name): \(proxyName)" }
     }
@@ -43,11 +45,25 @@ struct GoldenTests {
             name: "gateway-tls-tcp", directory: "\(casesDirectory)/gateway-tls-tcp/mesh", proxyName: "edge",
             nodeID: "router~127.0.0.50~edge-gateway.edge~edge.svc.cluster.local", namespace: "edge",
             labels: ["istio": "edge"], secretNames: ["kubernetes://edge-cert"]),
+        Case(
+            name: "mesh-config", directory: "\(casesDirectory)/mesh-config/mesh", proxyName: "ingressgateway",
+            nodeID: "router~127.0.0.1~istio-ingressgateway.default~default.svc.cluster.local",
+            labels: ["istio": "ingressgateway"],
+            meshConfig: """
+                accessLogFile: /dev/stdout
+                outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+                defaultConfig: {tracing: {sampling: 10}}
+                extensionProviders:
+                - name: otel
+                  opentelemetry: {service: otel-collector.observability.svc.cluster.local, port: 4317}
+                defaultProviders: {tracing: [otel]}
+                """),
     ]
 
     @Test("the proxy's resources are exactly the reviewed ones", arguments: cases)
     func matchesGolden(_ golden: Case) throws {
-        let context = try GoldenRenderer.context(directory: Self.root.appendingPathComponent(golden.directory).path)
+        let context = try GoldenRenderer.context(
+            directory: Self.root.appendingPathComponent(golden.directory).path, mesh: try MeshConfig.parse(golden.meshConfig))
         let node = try GoldenRenderer.node(
             id: golden.nodeID, namespace: golden.namespace, labels: golden.labels, interceptionNone: golden.interceptionNone)
         let rendered = try GoldenRenderer.render(context, node: node, secretNames: golden.secretNames)
