@@ -1,0 +1,62 @@
+import Discovery
+
+/// Each Gateway a VirtualService binds to exists (IST0101), and at least one of the
+/// VirtualService's hosts is among that Gateway's server hosts (IST0132).
+public struct VirtualServiceGatewayAnalyzer: Analyzer {
+    public var name: String { "virtualservice.GatewayAnalyzer" }
+
+    public init() {}
+
+    public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
+        var gateways: [ObjectKey: Located<Gateway>] = [:]
+        for gateway in context.list(Gateway.self) { gateways[gateway.object.key] = gateway }
+        var findings: [AnalysisFinding] = []
+        for virtualService in context.list(VirtualService.self) {
+            let spec = virtualService.resource.spec
+            for reference in spec.gateways ?? [] where reference != "mesh" {
+                let (namespace, name) = Self.split(reference, defaultNamespace: virtualService.namespace)
+                let key = ObjectKey(group: Gateway.groupKind.group, kind: "Gateway", namespace: namespace, name: name)
+                guard let gateway = gateways[key] else {
+                    findings.append(
+                        AnalysisFinding(
+                            .referencedResourceNotFound, virtualService.object,
+                            "Referenced gateway not found: \(quoted(reference))"))
+                    continue
+                }
+                let hosts = spec.hosts ?? []
+                if !Self.gateway(gateway, admits: hosts, from: virtualService.namespace) {
+                    findings.append(
+                        AnalysisFinding(
+                            .virtualServiceHostNotFoundInGateway, virtualService.object,
+                            "one or more host [\(hosts.joined(separator: " "))] defined in VirtualService "
+                                + "\(virtualService.object.fullName) not found in Gateway \(namespace)/\(name)."))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// `ns/name` or `name` (in `defaultNamespace`).
+    static func split(_ reference: String, defaultNamespace: String) -> (namespace: String, name: String) {
+        guard let slash = reference.firstIndex(of: "/") else { return (defaultNamespace, reference) }
+        return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
+    }
+
+    /// Whether a server host of `gateway` visible to `namespace` matches one of `hosts`.
+    /// Server hosts are `host`, `ns/host`, `./host` (the Gateway's namespace) or `*/host`.
+    static func gateway(_ gateway: Located<Gateway>, admits hosts: [String], from namespace: String) -> Bool {
+        for server in gateway.resource.spec.servers ?? [] {
+            for serverHost in server.hosts ?? [] {
+                var host = serverHost
+                if let slash = serverHost.firstIndex(of: "/") {
+                    var scope = String(serverHost[..<slash])
+                    host = String(serverHost[serverHost.index(after: slash)...])
+                    if scope == "." { scope = gateway.namespace }
+                    if scope != "*" && scope != namespace { continue }
+                }
+                if hosts.contains(where: { HostMatching.matches(host, $0) }) { return true }
+            }
+        }
+        return false
+    }
+}
