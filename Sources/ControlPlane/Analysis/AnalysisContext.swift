@@ -26,7 +26,7 @@ public struct AnalysisContext: Sendable {
     /// Qualifies short host names (`reviews` → `reviews.default.svc.cluster.local`).
     public let resolver: HostNameResolver
     /// Services and ServiceEntries by the hosts they define, scoped by `exportTo`.
-    let registry: ServiceRegistry
+    let services: AnalysisServiceIndex
     /// Pods and WorkloadEntries.
     let workloads: [AnalyzedWorkload]
 
@@ -34,7 +34,7 @@ public struct AnalysisContext: Sendable {
         self.input = input
         self.resolver = HostNameResolver(clusterDomain: clusterDomain)
         let objects = input.snapshot.objects.values.sorted { $0.key < $1.key }
-        self.registry = ServiceRegistry(objects: objects, resolver: resolver)
+        self.services = AnalysisServiceIndex(objects: objects, resolver: resolver)
         self.workloads = AnalyzedWorkload.all(in: objects)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The finding types `controld analyze` reports. The `IST` ones carry the code, name
 /// and level of Istio's (pkg/config/analysis/msg/messages.yaml), so scripts written
 /// for `istioctl analyze` keep working.
@@ -42,4 +44,9 @@ extension AnalysisMessageType {
     public static let unknownField = Self(code: "CTL0002", name: "UnknownField", level: .warning)
     /// The same object (kind, namespace, name) is defined more than once; the first is used.
     public static let duplicateObject = Self(code: "CTL0003", name: "DuplicateObject", level: .warning)
+}
+
+/// `text` in double quotes, the way Istio's messages quote values.
+func istioQuoted(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }

@@ -44,7 +44,7 @@ public struct ConflictingServiceEntryProtocolAnalyzer: Analyzer {
                 findings.append(
                     AnalysisFinding(
                         .conflictingServiceEntryProtocol, entry.object,
-                        "Multiple ServiceEntries (\(names)) define the same host \(quoted(key.host)) and port "
+                        "Multiple ServiceEntries (\(names)) define the same host \(istioQuoted(key.host)) and port "
                             + "\(key.port) with conflicting protocols (\(protocolList))."))
             }
         }

@@ -16,7 +16,7 @@ public struct DestinationHostAnalyzer: Analyzer {
             let spec = virtualService.resource.spec
             for (destination, isMirror) in Self.destinations(of: spec) {
                 guard
-                    let service = context.registry.service(
+                    let service = context.services.service(
                         for: destination.host, from: virtualService.namespace, exportTo: spec.exportTo,
                         resolver: context.resolver)
                 else {
@@ -24,7 +24,7 @@ public struct DestinationHostAnalyzer: Analyzer {
                     findings.append(
                         AnalysisFinding(
                             .referencedResourceNotFound, virtualService.object,
-                            "Referenced \(reference) not found: \(quoted(destination.host))"))
+                            "Referenced \(reference) not found: \(istioQuoted(destination.host))"))
                     continue
                 }
                 if let port = destination.port?.number {
@@ -32,14 +32,14 @@ public struct DestinationHostAnalyzer: Analyzer {
                         findings.append(
                             AnalysisFinding(
                                 .referencedResourceNotFound, virtualService.object,
-                                "Referenced host:port not found: \(quoted("\(destination.host):\(port)"))"))
+                                "Referenced host:port not found: \(istioQuoted("\(destination.host):\(port)"))"))
                     }
                 } else if service.ports.count > 1 {
                     let ports = service.ports.map { String($0.number) }.joined(separator: " ")
                     findings.append(
                         AnalysisFinding(
                             .virtualServiceDestinationPortSelectorRequired, virtualService.object,
-                            "This VirtualService routes to a service \(quoted(destination.host)) that exposes multiple "
+                            "This VirtualService routes to a service \(istioQuoted(destination.host)) that exposes multiple "
                                 + "ports [\(ports)]. Specifying a port in the destination is required to disambiguate."))
                 }
             }
@@ -60,9 +60,4 @@ public struct DestinationHostAnalyzer: Analyzer {
         }
         return routes.map { ($0, false) } + mirrors.map { ($0, true) }
     }
-}
-
-/// `text` in double quotes, the way Istio's messages quote values.
-func quoted(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }

@@ -15,7 +15,7 @@ public struct DestinationRuleSubsetAnalyzer: Analyzer {
         for rule in context.list(DestinationRule.self) {
             let spec = rule.resource.spec
             guard let subsets = spec.subsets, !subsets.isEmpty,
-                let service = context.registry.service(
+                let service = context.services.service(
                     for: spec.host ?? "", from: rule.namespace, exportTo: spec.exportTo, resolver: context.resolver)
             else { continue }
             let workloads = service.workloadLabels(among: context.workloads)

@@ -31,8 +31,8 @@ public struct SidecarSelectorAnalyzer: Analyzer {
                 findings.append(
                     AnalysisFinding(
                         .conflictingSidecarWorkloadSelectors, sidecar.object,
-                        "The Sidecars [\(names)] in namespace \(quoted(workload.namespace)) select the same workload "
-                            + "\(workload.kind == "Pod" ? "pod" : "entry") \(quoted(workload.name)), which can lead to "
+                        "The Sidecars [\(names)] in namespace \(istioQuoted(workload.namespace)) select the same workload "
+                            + "\(workload.kind == "Pod" ? "pod" : "entry") \(istioQuoted(workload.name)), which can lead to "
                             + "undefined behavior."))
             }
         }
@@ -42,7 +42,7 @@ public struct SidecarSelectorAnalyzer: Analyzer {
                 findings.append(
                     AnalysisFinding(
                         .multipleSidecarsWithoutWorkloadSelectors, sidecar.object,
-                        "The Sidecars [\(names)] in namespace \(quoted(namespace)) have no workload selector, "
+                        "The Sidecars [\(names)] in namespace \(istioQuoted(namespace)) have no workload selector, "
                             + "which can lead to undefined behavior."))
             }
         }

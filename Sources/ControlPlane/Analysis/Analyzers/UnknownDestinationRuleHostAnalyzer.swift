@@ -11,7 +11,7 @@ public struct UnknownDestinationRuleHostAnalyzer: Analyzer {
         context.list(DestinationRule.self).compactMap { rule in
             let spec = rule.resource.spec
             let host = spec.host ?? ""
-            let service = context.registry.service(
+            let service = context.services.service(
                 for: host, from: rule.namespace, exportTo: spec.exportTo, resolver: context.resolver)
             guard service == nil else { return nil }
             return AnalysisFinding(

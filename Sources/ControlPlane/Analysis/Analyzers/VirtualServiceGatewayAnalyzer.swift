@@ -20,7 +20,7 @@ public struct VirtualServiceGatewayAnalyzer: Analyzer {
                     findings.append(
                         AnalysisFinding(
                             .referencedResourceNotFound, virtualService.object,
-                            "Referenced gateway not found: \(quoted(reference))"))
+                            "Referenced gateway not found: \(istioQuoted(reference))"))
                     continue
                 }
                 let hosts = spec.hosts ?? []

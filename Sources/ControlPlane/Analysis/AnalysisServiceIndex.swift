@@ -4,7 +4,7 @@ import Foundation
 /// A service as the analyzers see it: from a Kubernetes Service (host
 /// `NAME.NS.svc.DOMAIN`) or a ServiceEntry (its hosts), with its ports and how its
 /// workloads are found.
-struct RegisteredService: Sendable, Hashable {
+struct IndexedService: Sendable, Hashable {
     /// One declared port.
     struct Port: Sendable, Hashable {
         var number: Int
@@ -36,7 +36,7 @@ struct RegisteredService: Sendable, Hashable {
 /// Services by the hosts they define, scoped by where they are visible: `*` for every
 /// namespace, or a namespace named by `exportTo` (Services: the
 /// `networking.istio.io/exportTo` annotation). Lookups follow Istio's analyzers.
-struct ServiceRegistry: Sendable {
+struct AnalysisServiceIndex: Sendable {
     private struct ScopedHost: Hashable, Comparable {
         var scope: String
         var host: String
@@ -44,14 +44,14 @@ struct ServiceRegistry: Sendable {
         static func < (lhs: ScopedHost, rhs: ScopedHost) -> Bool { (lhs.scope, lhs.host) < (rhs.scope, rhs.host) }
     }
 
-    private var services: [ScopedHost: RegisteredService] = [:]
-    private var wildcards: [(key: ScopedHost, service: RegisteredService)] = []
+    private var services: [ScopedHost: IndexedService] = [:]
+    private var wildcards: [(key: ScopedHost, service: IndexedService)] = []
 
     /// The index of `objects` (sorted by key; the first definition of a host wins).
     init(objects: [StoredObject], resolver: HostNameResolver) {
         for entry in AnalysisContext.list(ServiceEntry.self, in: objects) {
             let spec = entry.resource.spec
-            let service = RegisteredService(
+            let service = IndexedService(
                 object: entry.object,
                 ports: (spec.ports ?? []).map {
                     .init(number: $0.number ?? 0, protocol: $0.protocol ?? "", name: $0.name ?? "")
@@ -66,7 +66,7 @@ struct ServiceRegistry: Sendable {
         }
         for kube in AnalysisContext.list(Service.self, in: objects) {
             let spec = kube.resource.spec
-            let service = RegisteredService(
+            let service = IndexedService(
                 object: kube.object,
                 ports: (spec.ports ?? []).map { .init(number: $0.port, protocol: $0.protocol ?? "", name: $0.name ?? "") },
                 selector: spec.selector,
@@ -81,7 +81,7 @@ struct ServiceRegistry: Sendable {
             .map { (key: $0.key, service: $0.value) }
     }
 
-    private mutating func insert(_ service: RegisteredService, host: String, scope: String) {
+    private mutating func insert(_ service: IndexedService, host: String, scope: String) {
         let key = ScopedHost(scope: scope, host: host)
         if services[key] == nil { services[key] = service }
     }
@@ -90,7 +90,7 @@ struct ServiceRegistry: Sendable {
     /// to `exportTo`: visible everywhere, then in the object's scopes, then a
     /// wildcard ServiceEntry host covering it. Nil when none.
     func service(for host: String, from namespace: String, exportTo: [String]?, resolver: HostNameResolver)
-        -> RegisteredService?
+        -> IndexedService?
     {
         let fqdn = resolver.qualify(host, namespace: namespace)
         if let service = services[ScopedHost(scope: "*", host: fqdn)] { return service }
