@@ -58,11 +58,27 @@ struct VirtualServiceGatewayAnalyzerTests {
         #expect(findings[1].type.level == .warning)
     }
 
-    @Test("wildcard and namespace-scoped server hosts admit matching VirtualServices; mesh needs no Gateway")
+    static let kubernetesGateway = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: waypoint
+          namespace: web
+        spec:
+          gatewayClassName: istio
+          listeners:
+          - name: http
+            hostname: "*.example.com"
+            port: 80
+            protocol: HTTP
+        """
+
+    @Test("wildcard and namespace-scoped server hosts, and Gateway API listeners, admit matching VirtualServices")
     func passing() throws {
         let fixture = try AnalysisFixture(
             [
-                Self.gateway,
+                Self.gateway, Self.kubernetesGateway,
+                Self.virtualService(name: "via-gateway-api", namespace: "web", host: "www.example.com", gateway: "waypoint"),
                 Self.virtualService(name: "cart", namespace: "shop", host: "cart.shop.example.com", gateway: "istio-system/public"),
                 Self.virtualService(name: "www", namespace: "web", host: "www.example.com", gateway: "istio-system/public"),
             ].joined(separator: "\n---\n"))

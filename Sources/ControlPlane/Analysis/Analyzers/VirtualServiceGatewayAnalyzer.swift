@@ -1,7 +1,8 @@
 import Discovery
 
-/// Each Gateway a VirtualService binds to exists (IST0101), and at least one of the
-/// VirtualService's hosts is among that Gateway's server hosts (IST0132).
+/// Each Gateway a VirtualService binds to exists (IST0101; an Istio Gateway or a
+/// Gateway API one), and at least one of the VirtualService's hosts is among that
+/// Gateway's server hosts or listener hostnames (IST0132).
 public struct VirtualServiceGatewayAnalyzer: Analyzer {
     public var name: String { "virtualservice.GatewayAnalyzer" }
 
@@ -10,21 +11,30 @@ public struct VirtualServiceGatewayAnalyzer: Analyzer {
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var gateways: [ObjectKey: Located<Gateway>] = [:]
         for gateway in context.list(Gateway.self) { gateways[gateway.object.key] = gateway }
+        var kubernetesGateways: [ObjectKey: Located<KubernetesGateway>] = [:]
+        for gateway in context.list(KubernetesGateway.self) { kubernetesGateways[gateway.object.key] = gateway }
         var findings: [AnalysisFinding] = []
         for virtualService in context.list(VirtualService.self) {
             let spec = virtualService.resource.spec
             for reference in spec.gateways ?? [] where reference != "mesh" {
                 let (namespace, name) = Self.split(reference, defaultNamespace: virtualService.namespace)
                 let key = ObjectKey(group: Gateway.groupKind.group, kind: "Gateway", namespace: namespace, name: name)
-                guard let gateway = gateways[key] else {
+                let kubernetesKey = ObjectKey(
+                    group: KubernetesGateway.groupKind.group, kind: "Gateway", namespace: namespace, name: name)
+                let hosts = spec.hosts ?? []
+                let admitted: Bool
+                if let gateway = gateways[key] {
+                    admitted = Self.gateway(gateway, admits: hosts, from: virtualService.namespace)
+                } else if let gateway = kubernetesGateways[kubernetesKey] {
+                    admitted = Self.gateway(gateway, admits: hosts)
+                } else {
                     findings.append(
                         AnalysisFinding(
                             .referencedResourceNotFound, virtualService.object,
                             "Referenced gateway not found: \(istioQuoted(reference))"))
                     continue
                 }
-                let hosts = spec.hosts ?? []
-                if !Self.gateway(gateway, admits: hosts, from: virtualService.namespace) {
+                if !admitted {
                     findings.append(
                         AnalysisFinding(
                             .virtualServiceHostNotFoundInGateway, virtualService.object,
@@ -34,6 +44,16 @@ public struct VirtualServiceGatewayAnalyzer: Analyzer {
             }
         }
         return findings
+    }
+
+    /// Whether a listener of the Gateway API `gateway` serves one of `hosts` (a
+    /// listener without a hostname serves every host).
+    static func gateway(_ gateway: Located<KubernetesGateway>, admits hosts: [String]) -> Bool {
+        for listener in gateway.resource.spec.listeners ?? [] {
+            guard let hostname = listener.hostname, !hostname.isEmpty else { return true }
+            if hosts.contains(where: { HostMatching.matches(hostname, $0) }) { return true }
+        }
+        return false
     }
 
     /// `ns/name` or `name` (in `defaultNamespace`).
