@@ -56,13 +56,17 @@ struct AnalyzeCommandTests {
         return (try await controld.waitForExit(within: .seconds(60)), controld)
     }
 
-    @Test("a clean folder exits 0 and says so")
+    @Test("a clean folder exits 0 and says so; as JSON, an empty array")
     func clean() async throws {
         let folder = try Folder(["svc.yaml": Self.service, "routes/vs.yaml": Self.virtualService(host: "reviews")])
         let (status, controld) = try await run([folder.path])
         #expect(status == 0)
         #expect(controld.standardOutput == "✔ No validation issues found when analyzing \(folder.path).\n")
         #expect(controld.standardError.isEmpty)
+
+        let (jsonStatus, json) = try await run(["--output", "json", folder.path])
+        #expect(jsonStatus == 0)
+        #expect(json.standardOutput == "[]\n")
     }
 
     @Test("an error exits 1 with one istioctl-style line per finding; -o json prints them as an array")
