@@ -2,7 +2,9 @@ import Discovery
 
 /// An object under analysis: its identity and where it was read, for findings.
 public struct AnalyzedObject: Sendable, Hashable {
+    /// Kind, namespace and name.
     public var key: ObjectKey
+    /// Where it was read.
     public var location: SourceLocation
 
     /// `ns/name`, the way Istio's messages name objects.
@@ -11,10 +13,14 @@ public struct AnalyzedObject: Sendable, Hashable {
 
 /// A typed resource with its identity and location.
 public struct Located<R: Resource>: Sendable {
+    /// Identity and location.
     public var object: AnalyzedObject
+    /// The typed value.
     public var resource: R
 
+    /// The object's namespace.
     public var namespace: String { object.key.namespace }
+    /// The object's name.
     public var name: String { object.key.name }
 }
 
@@ -30,6 +36,7 @@ public struct AnalysisContext: Sendable {
     /// Pods and WorkloadEntries.
     let workloads: [AnalyzedWorkload]
 
+    /// Indexes `input`; Service hosts are `NAME.NS.svc.CLUSTER_DOMAIN`.
     public init(input: AnalysisInput, clusterDomain: String = "cluster.local") {
         self.input = input
         self.resolver = HostNameResolver(clusterDomain: clusterDomain)

@@ -2,8 +2,11 @@ import Discovery
 
 /// How serious a finding is, named as `istioctl analyze` names its levels.
 public enum AnalysisLevel: String, Sendable, Hashable, Codable, Comparable {
+    /// Configuration that does not work as written; `controld analyze` exits 1.
     case error = "Error"
+    /// Configuration that works but likely not as meant.
     case warning = "Warning"
+    /// Worth knowing; nothing is wrong.
     case info = "Info"
 
     /// Errors sort first.
@@ -22,9 +25,14 @@ public enum AnalysisLevel: String, Sendable, Hashable, Codable, Comparable {
 /// Codes `IST…` are Istio's own (same name and level as `istioctl analyze`);
 /// `CTL…` codes have no Istio equivalent.
 public struct AnalysisMessageType: Sendable, Hashable {
+    /// `IST0101`, `CTL0002`...
     public var code: String
+    /// `ReferencedResourceNotFound`...
     public var name: String
+    /// How serious findings of this type are.
     public var level: AnalysisLevel
+
+    /// A message type; the known ones are static members (`.referencedResourceNotFound`...).
 
     public init(code: String, name: String, level: AnalysisLevel) {
         self.code = code
@@ -35,13 +43,16 @@ public struct AnalysisMessageType: Sendable, Hashable {
 
 /// One problem `controld analyze` reports: what, about which object, and where.
 public struct AnalysisFinding: Sendable, Hashable, Comparable {
+    /// The code, name and level.
     public var type: AnalysisMessageType
     /// The object the finding is about; nil for a file that could not be read.
     public var object: ObjectKey?
+    /// What is wrong, worded as Istio words it where Istio has the same check.
     public var message: String
     /// Where the object (or the unreadable input) was read.
     public var location: SourceLocation?
 
+    /// A finding of `type` about `object`, read at `location`.
     public init(_ type: AnalysisMessageType, object: ObjectKey?, message: String, location: SourceLocation?) {
         self.type = type
         self.object = object

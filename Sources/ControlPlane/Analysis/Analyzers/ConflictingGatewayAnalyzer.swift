@@ -4,10 +4,13 @@ import Discovery
 /// known workload satisfies both) and bind the same port for the same host with the
 /// same `bind` (IST0145): the gateway proxy can apply only one of them.
 public struct ConflictingGatewayAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "gateway.ConflictingGatewayAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         let gateways = context.list(Gateway.self)
         var findings: [AnalysisFinding] = []

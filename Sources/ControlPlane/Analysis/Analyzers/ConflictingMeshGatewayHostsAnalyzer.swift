@@ -4,8 +4,10 @@ import Discovery
 /// them) defining the same host where both are visible (IST0109): which one wins is
 /// undefined. Each VirtualService is reported once.
 public struct ConflictingMeshGatewayHostsAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "virtualservice.ConflictingMeshGatewayHostsAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
     private struct ScopedHost: Hashable, Comparable {
@@ -15,6 +17,7 @@ public struct ConflictingMeshGatewayHostsAnalyzer: Analyzer {
         static func < (lhs: ScopedHost, rhs: ScopedHost) -> Bool { (lhs.scope, lhs.host) < (rhs.scope, rhs.host) }
     }
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var byHost: [ScopedHost: [Located<VirtualService>]] = [:]
         for virtualService in context.list(VirtualService.self) {

@@ -4,8 +4,10 @@ import Discovery
 /// with different protocols (IST0177): the proxy can serve only one. Each
 /// ServiceEntry is reported once.
 public struct ConflictingServiceEntryProtocolAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "serviceentry.ConflictingServiceEntryProtocolAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
     private struct Key: Hashable, Comparable {
@@ -16,6 +18,7 @@ public struct ConflictingServiceEntryProtocolAnalyzer: Analyzer {
         static func < (lhs: Key, rhs: Key) -> Bool { (lhs.scope, lhs.host, lhs.port) < (rhs.scope, rhs.host, rhs.port) }
     }
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var index: [Key: [(protocol: String, entry: Located<ServiceEntry>)]] = [:]
         for entry in context.list(ServiceEntry.self) {

@@ -6,10 +6,13 @@ import Foundation
 /// several (IST0112). Hosts come from Services and ServiceEntries visible to the
 /// VirtualService's namespace.
 public struct DestinationHostAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "virtualservice.DestinationHostAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var findings: [AnalysisFinding] = []
         for virtualService in context.list(VirtualService.self) {

@@ -6,10 +6,13 @@ import Discovery
 /// its namespace, and a ServiceEntry's inline `endpoints`. Reported only when at
 /// least one workload of the host is known, since a file set often leaves them out.
 public struct DestinationRuleSubsetAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "destinationrule.SubsetSelectPodAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var findings: [AnalysisFinding] = []
         for rule in context.list(DestinationRule.self) {

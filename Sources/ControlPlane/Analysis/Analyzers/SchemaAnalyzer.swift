@@ -4,10 +4,13 @@ import Discovery
 /// objects' validation warnings (IST0133) and unknown fields (CTL0002), unreadable
 /// files and documents (CTL0001), objects defined twice (CTL0003).
 public struct SchemaAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "schema.ValidationAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         let snapshot = context.input.snapshot
         var findings: [AnalysisFinding] = []

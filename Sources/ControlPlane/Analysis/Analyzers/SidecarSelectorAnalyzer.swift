@@ -4,10 +4,13 @@ import Discovery
 /// without a workload selector (IST0111): which one a proxy gets is undefined.
 /// Workloads are the Pods and WorkloadEntries of the Sidecar's namespace.
 public struct SidecarSelectorAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "sidecar.SelectorAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var byWorkload: [AnalyzedWorkload: [Located<Sidecar>]] = [:]
         var withoutSelector: [String: [Located<Sidecar>]] = [:]

@@ -3,10 +3,13 @@ import Discovery
 /// A DestinationRule's host names no Service or ServiceEntry visible to it (IST0174):
 /// its policy applies to nothing.
 public struct UnknownDestinationRuleHostAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "destinationrule.UnknownHostAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         context.list(DestinationRule.self).compactMap { rule in
             let spec = rule.resource.spec

@@ -4,10 +4,13 @@ import Discovery
 /// Gateway API one), and at least one of the VirtualService's hosts is among that
 /// Gateway's server hosts or listener hostnames (IST0132).
 public struct VirtualServiceGatewayAnalyzer: Analyzer {
+    /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "virtualservice.GatewayAnalyzer" }
 
+    /// The analyzer; it has no settings.
     public init() {}
 
+    /// The findings over `context`.
     public func analyze(_ context: AnalysisContext) -> [AnalysisFinding] {
         var gateways: [ObjectKey: Located<Gateway>] = [:]
         for gateway in context.list(Gateway.self) { gateways[gateway.object.key] = gateway }
