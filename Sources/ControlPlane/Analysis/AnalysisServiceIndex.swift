@@ -20,14 +20,24 @@ struct IndexedService: Sendable, Hashable {
     var selector: [String: String]?
     /// The labels of a ServiceEntry's inline `endpoints`.
     var endpointLabels: [[String: String]]
+    /// For a Service, the Pod each endpoint of its EndpointSlices points at (nil for
+    /// an endpoint without a Pod `targetRef`).
+    var slicePods: [String?] = []
 
-    /// The workloads known to serve it: those its selector picks in its namespace,
-    /// and its inline endpoints. Empty when controld has no workload for it.
-    func workloadLabels(among workloads: [AnalyzedWorkload]) -> [[String: String]] {
+    /// The labels of the workloads known to serve it: those its selector picks in its
+    /// namespace, its inline endpoints, the Pods its EndpointSlices point at. Nil
+    /// when an EndpointSlice endpoint's workload is unknown, so its labels are too.
+    func workloadLabels(among workloads: [AnalyzedWorkload]) -> [[String: String]]? {
         var labels = endpointLabels
         if let selector, !selector.isEmpty {
             labels += workloads.filter { $0.namespace == namespace && $0.labels.contains(selector: selector) }
                 .map(\.labels)
+        }
+        for pod in slicePods {
+            guard let pod,
+                let workload = workloads.first(where: { $0.kind == "Pod" && $0.namespace == namespace && $0.name == pod })
+            else { return nil }
+            labels.append(workload.labels)
         }
         return labels
     }
@@ -64,13 +74,23 @@ struct AnalysisServiceIndex: Sendable {
                 }
             }
         }
+        var slicePods: [ObjectKey: [String?]] = [:]
+        for slice in AnalysisContext.list(EndpointSlice.self, in: objects) {
+            guard let serviceName = slice.resource.serviceName else { continue }
+            let key = ObjectKey(group: "", kind: "Service", namespace: slice.namespace, name: serviceName)
+            for endpoint in slice.resource.endpoints ?? [] {
+                let target = endpoint.targetRef
+                slicePods[key, default: []].append(target?.kind == "Pod" ? target?.name : nil)
+            }
+        }
         for kube in AnalysisContext.list(Service.self, in: objects) {
             let spec = kube.resource.spec
             let service = IndexedService(
                 object: kube.object,
                 ports: (spec.ports ?? []).map { .init(number: $0.port, protocol: $0.protocol ?? "", name: $0.name ?? "") },
                 selector: spec.selector,
-                endpointLabels: [])
+                endpointLabels: [],
+                slicePods: slicePods[kube.object.key] ?? [])
             let annotation = kube.resource.metadata.annotations?["networking.istio.io/exportTo"]
             let exportTo = annotation?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for scope in HostMatching.scopes(exportTo: exportTo, namespace: kube.namespace) {

@@ -116,6 +116,60 @@ struct DestinationRuleSubsetAnalyzerTests {
         #expect(findings.first?.message.hasPrefix("The Subset v2 ") == true)
     }
 
+    static func slice(pods: [String]) -> String {
+        var yaml = """
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: details-1
+              namespace: default
+              labels:
+                kubernetes.io/service-name: details
+            addressType: IPv4
+            endpoints:
+            """
+        for (index, pod) in pods.enumerated() {
+            yaml += "\n- addresses: [10.0.0.\(index + 1)]\n  targetRef:\n    kind: Pod\n    name: \(pod)\n    namespace: default"
+        }
+        return yaml
+    }
+
+    static let details = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: details
+          namespace: default
+        spec:
+          ports:
+          - port: 9080
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: details-v1
+          namespace: default
+          labels:
+            version: v1
+        spec:
+          containers:
+          - name: app
+        """
+
+    @Test("the Pods a selector-less Service's EndpointSlices point at are its workloads")
+    func endpointSlices() throws {
+        let rule = UnknownDestinationRuleHostAnalyzerTests.rule("details", host: "details", subsets: ["v2": "v2"])
+        let known = try AnalysisFixture([Self.details, Self.slice(pods: ["details-v1"]), rule].joined(separator: "\n---\n"))
+        defer { known.remove() }
+        #expect(try known.findings(DestinationRuleSubsetAnalyzer()).summaries == ["IST0173 DestinationRule default/details"])
+
+        // An endpoint whose Pod is not among the files: its labels are unknown, nothing is judged.
+        let partial = try AnalysisFixture(
+            [Self.details, Self.slice(pods: ["details-v1", "details-v2"]), rule].joined(separator: "\n---\n"))
+        defer { partial.remove() }
+        #expect(try partial.findings(DestinationRuleSubsetAnalyzer()).isEmpty)
+    }
+
     @Test("subsets matching pods pass, and hosts without known workloads are not judged")
     func passing() throws {
         let fixture = try AnalysisFixture(

@@ -3,8 +3,9 @@ import Discovery
 /// A DestinationRule subset whose labels select none of its host's workloads
 /// (IST0173): traffic to it fails with 503 UH. A host's workloads are the Pods and
 /// WorkloadEntries its Service selector or ServiceEntry `workloadSelector` picks in
-/// its namespace, and a ServiceEntry's inline `endpoints`. Reported only when at
-/// least one workload of the host is known, since a file set often leaves them out.
+/// its namespace, a ServiceEntry's inline `endpoints`, and the Pods a Service's
+/// EndpointSlices point at. Reported only when the host's workloads are known (at
+/// least one, and every EndpointSlice endpoint's Pod), since files often leave them out.
 public struct DestinationRuleSubsetAnalyzer: Analyzer {
     /// The check's name, in the style of Istio's analyzer names.
     public var name: String { "destinationrule.SubsetSelectPodAnalyzer" }
@@ -21,8 +22,9 @@ public struct DestinationRuleSubsetAnalyzer: Analyzer {
                 let service = context.services.service(
                     for: spec.host ?? "", from: rule.namespace, exportTo: spec.exportTo, resolver: context.resolver)
             else { continue }
-            let workloads = service.workloadLabels(among: context.workloads)
-            guard !workloads.isEmpty else { continue }
+            guard let workloads = service.workloadLabels(among: context.workloads), !workloads.isEmpty else {
+                continue
+            }
             for subset in subsets {
                 let labels = subset.labels ?? [:]
                 guard !workloads.contains(where: { $0.contains(selector: labels) }) else { continue }
