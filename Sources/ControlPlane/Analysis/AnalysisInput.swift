@@ -65,7 +65,7 @@ public struct AnalysisInput: Sendable {
                 problems.append(.unreadable(location: .file(path: file, line: 1, column: 1), message: "cannot be read"))
                 continue
             }
-            let contents = AnalysisDocuments.read(path: file, data: data, defaultNamespace: defaultNamespace)
+            let contents = ConfigFileReader.read(path: file, data: data, defaultNamespace: defaultNamespace)
             for object in contents.objects {
                 if let first = firstLocation[object.key] {
                     duplicates.append((object.key, object.location, first))

@@ -9,7 +9,9 @@ struct ConfigFile: Sendable {
 
     /// Reads `path` as Kubernetes objects; throws `ParseFailure` when the text is not
     /// YAML/JSON at all. `generation` becomes each object's resourceVersion.
-    static func read(path: String, data: Data, generation: Int) throws(ParseFailure) -> ConfigFile {
+    static func read(
+        path: String, data: Data, generation: Int, defaultNamespace: String = "default"
+    ) throws(ParseFailure) -> ConfigFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ParseFailure(line: 1, column: 1, message: "not UTF-8 text")
         }
@@ -28,15 +30,17 @@ struct ConfigFile: Sendable {
             let location = SourceLocation.file(path: path, line: document.line, column: document.column)
             // `kind: List` (what `kubectl get -o yaml` writes) holds its objects in `items`.
             if document.value["kind"]?.stringValue == "List", case .array(let items)? = document.value["items"] {
-                for item in items { file.add(item, location: location, generation: generation) }
+                for item in items {
+                    file.add(item, location: location, generation: generation, defaultNamespace: defaultNamespace)
+                }
             } else {
-                file.add(document.value, location: location, generation: generation)
+                file.add(document.value, location: location, generation: generation, defaultNamespace: defaultNamespace)
             }
         }
         return file
     }
 
-    private mutating func add(_ value: JSONValue, location: SourceLocation, generation: Int) {
+    private mutating func add(_ value: JSONValue, location: SourceLocation, generation: Int, defaultNamespace: String) {
         guard case .object(var members) = value,
             let apiVersion = members["apiVersion"]?.stringValue, !apiVersion.isEmpty,
             let kind = members["kind"]?.stringValue, !kind.isEmpty,
@@ -54,7 +58,7 @@ struct ConfigFile: Sendable {
         } else if namespace.isEmpty {
             // What `kubectl apply` does without `-n`; written into the object so its
             // metadata and its key agree.
-            namespace = "default"
+            namespace = defaultNamespace
             metadata["namespace"] = .string(namespace)
             members["metadata"] = .object(metadata)
         }
@@ -68,5 +72,23 @@ struct ConfigFile: Sendable {
             RawObject(
                 key: ObjectKey(group: group, kind: kind, namespace: namespace, name: name),
                 apiVersion: apiVersion, resourceVersion: String(generation), json: json, location: location))
+    }
+}
+
+/// Reads one file of Kubernetes objects exactly as the directory source does, for
+/// tools that read files once (`controld analyze`).
+public enum ConfigFileReader {
+    /// The objects of `data` read from `path`, and what could not be read (a file
+    /// that is not YAML at all is one problem at its line and column). Objects
+    /// without a namespace are put in `defaultNamespace`, as `kubectl apply -n` does.
+    public static func read(
+        path: String, data: Data, defaultNamespace: String = "default"
+    ) -> (objects: [RawObject], problems: [(location: SourceLocation, message: String)]) {
+        do {
+            let file = try ConfigFile.read(path: path, data: data, generation: 1, defaultNamespace: defaultNamespace)
+            return (file.objects, file.problems)
+        } catch {
+            return ([], [(.file(path: path, line: error.line, column: error.column), error.message)])
+        }
     }
 }
