@@ -95,9 +95,11 @@ enum RouteActionTranslation {
         let value = timeout.map(DurationConversion.protobuf) ?? Google_Protobuf_Duration()
         action.timeout = value
         if context?.proxylessGRPC == true {
+            // Proxyless gRPC reads its deadline from max_stream_duration.
             action.maxStreamDuration.maxStreamDuration = value
         } else {
-            action.maxStreamDuration.grpcTimeoutHeaderMax = value
+            // Not max_stream_duration: with it set, Envoy's router ignores `timeout`.
+            action.maxGrpcTimeout = value
         }
     }
 

@@ -706,6 +706,18 @@ public nonisolated struct Envoy_Config_Route_V3_RouteAction: @unchecked Sendable
   /// Clears the value of `maxStreamDuration`. Subsequent reads from it will return its default value.
   public mutating func clearMaxStreamDuration() {_uniqueStorage()._maxStreamDuration = nil}
 
+  /// Cap on the timeout a gRPC client asks for in `grpc-timeout`. Deprecated
+  /// upstream, but kept: any max_stream_duration makes Envoy's router ignore
+  /// `timeout`, so Envoy routes carry this (as istiod's do) instead.
+  public var maxGrpcTimeout: SwiftProtobuf.Google_Protobuf_Duration {
+    get {_storage._maxGrpcTimeout ?? SwiftProtobuf.Google_Protobuf_Duration()}
+    set {_uniqueStorage()._maxGrpcTimeout = newValue}
+  }
+  /// Returns true if `maxGrpcTimeout` has been explicitly set.
+  public var hasMaxGrpcTimeout: Bool {_storage._maxGrpcTimeout != nil}
+  /// Clears the value of `maxGrpcTimeout`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxGrpcTimeout() {_uniqueStorage()._maxGrpcTimeout = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_ClusterSpecifier: Equatable, Sendable {
@@ -2241,7 +2253,7 @@ nonisolated extension Envoy_Config_Route_V3_RouteMatch.ConnectMatcher: SwiftProt
 
 nonisolated extension Envoy_Config_Route_V3_RouteAction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RouteAction"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cluster\0\u{3}cluster_header\0\u{3}weighted_clusters\0\u{3}metadata_match\0\u{3}prefix_rewrite\0\u{3}host_rewrite_literal\0\u{3}auto_host_rewrite\0\u{1}timeout\0\u{3}retry_policy\0\u{2}\u{2}priority\0\u{4}\u{4}hash_policy\0\u{4}\u{5}cluster_not_found_response_code\0\u{4}\u{4}idle_timeout\0\u{3}upgrade_configs\0\u{4}\u{2}hedge_policy\0\u{4}\u{2}host_rewrite_header\0\u{3}request_mirror_policies\0\u{4}\u{2}regex_rewrite\0\u{4}\u{3}host_rewrite_path_regex\0\u{3}max_stream_duration\0\u{4}\u{2}append_x_forwarded_host\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cluster\0\u{3}cluster_header\0\u{3}weighted_clusters\0\u{3}metadata_match\0\u{3}prefix_rewrite\0\u{3}host_rewrite_literal\0\u{3}auto_host_rewrite\0\u{1}timeout\0\u{3}retry_policy\0\u{2}\u{2}priority\0\u{4}\u{4}hash_policy\0\u{4}\u{5}cluster_not_found_response_code\0\u{4}\u{3}max_grpc_timeout\0\u{3}idle_timeout\0\u{3}upgrade_configs\0\u{4}\u{2}hedge_policy\0\u{4}\u{2}host_rewrite_header\0\u{3}request_mirror_policies\0\u{4}\u{2}regex_rewrite\0\u{4}\u{3}host_rewrite_path_regex\0\u{3}max_stream_duration\0\u{4}\u{2}append_x_forwarded_host\0")
 
   fileprivate class _StorageClass {
     var _clusterSpecifier: Envoy_Config_Route_V3_RouteAction.OneOf_ClusterSpecifier?
@@ -2260,6 +2272,7 @@ nonisolated extension Envoy_Config_Route_V3_RouteAction: SwiftProtobuf.Message, 
     var _upgradeConfigs: [Envoy_Config_Route_V3_RouteAction.UpgradeConfig] = []
     var _hedgePolicy: Envoy_Config_Route_V3_HedgePolicy? = nil
     var _maxStreamDuration: Envoy_Config_Route_V3_RouteAction.MaxStreamDuration? = nil
+    var _maxGrpcTimeout: SwiftProtobuf.Google_Protobuf_Duration? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2286,6 +2299,7 @@ nonisolated extension Envoy_Config_Route_V3_RouteAction: SwiftProtobuf.Message, 
       _upgradeConfigs = source._upgradeConfigs
       _hedgePolicy = source._hedgePolicy
       _maxStreamDuration = source._maxStreamDuration
+      _maxGrpcTimeout = source._maxGrpcTimeout
     }
   }
 
@@ -2361,6 +2375,7 @@ nonisolated extension Envoy_Config_Route_V3_RouteAction: SwiftProtobuf.Message, 
         case 11: try { try decoder.decodeSingularEnumField(value: &_storage._priority) }()
         case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._hashPolicy) }()
         case 20: try { try decoder.decodeSingularEnumField(value: &_storage._clusterNotFoundResponseCode) }()
+        case 23: try { try decoder.decodeSingularMessageField(value: &_storage._maxGrpcTimeout) }()
         case 24: try { try decoder.decodeSingularMessageField(value: &_storage._idleTimeout) }()
         case 25: try { try decoder.decodeRepeatedMessageField(value: &_storage._upgradeConfigs) }()
         case 27: try { try decoder.decodeSingularMessageField(value: &_storage._hedgePolicy) }()
@@ -2448,6 +2463,9 @@ nonisolated extension Envoy_Config_Route_V3_RouteAction: SwiftProtobuf.Message, 
       if _storage._clusterNotFoundResponseCode != .serviceUnavailable {
         try visitor.visitSingularEnumField(value: _storage._clusterNotFoundResponseCode, fieldNumber: 20)
       }
+      try { if let v = _storage._maxGrpcTimeout {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 23)
+      } }()
       try { if let v = _storage._idleTimeout {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
       } }()
@@ -2500,6 +2518,7 @@ nonisolated extension Envoy_Config_Route_V3_RouteAction: SwiftProtobuf.Message, 
         if _storage._upgradeConfigs != rhs_storage._upgradeConfigs {return false}
         if _storage._hedgePolicy != rhs_storage._hedgePolicy {return false}
         if _storage._maxStreamDuration != rhs_storage._maxStreamDuration {return false}
+        if _storage._maxGrpcTimeout != rhs_storage._maxGrpcTimeout {return false}
         return true
       }
       if !storagesAreEqual {return false}

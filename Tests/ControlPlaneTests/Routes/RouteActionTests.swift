@@ -95,11 +95,12 @@ struct RouteActionTests {
             """)
         let slow = try RouteFixtures.action(routes[0])
         #expect(slow.timeout == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000))
-        #expect(slow.maxStreamDuration.grpcTimeoutHeaderMax == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000))
-        #expect(!slow.maxStreamDuration.hasMaxStreamDuration)
+        // max_grpc_timeout, not max_stream_duration: with the latter Envoy ignores `timeout`.
+        #expect(slow.maxGrpcTimeout == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000))
+        #expect(!slow.hasMaxStreamDuration)
         let plain = try RouteFixtures.action(routes[1])
         #expect(plain.hasTimeout && plain.timeout == Google_Protobuf_Duration())
-        #expect(plain.maxStreamDuration.hasGrpcTimeoutHeaderMax && plain.maxStreamDuration.grpcTimeoutHeaderMax == Google_Protobuf_Duration())
+        #expect(plain.hasMaxGrpcTimeout && plain.maxGrpcTimeout == Google_Protobuf_Duration())
 
         var proxyless = RouteFixtures.sidecar()
         proxyless.proxylessGRPC = true

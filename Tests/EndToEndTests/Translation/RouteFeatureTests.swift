@@ -244,16 +244,11 @@ struct RouteFeatureTests {
         // timeout were lost, which the checks below then report).
         try await mesh.waitFor("/") { $0.status == 504 || $0.body == "slow" }
 
-        // The route carries `timeout: 0.5s` but also `max_stream_duration`, and a
-        // route with any `max_stream_duration` makes Envoy's router ignore `timeout`
-        // (the "new timeouts"); istiod sets the deprecated `max_grpc_timeout` instead.
-        try await withKnownIssue("route timeout ignored: RouteAction also carries max_stream_duration.grpc_timeout_header_max") {
-            for _ in 0..<3 {
-                let reply = try await Self.exchange(mesh.url + "/")
-                #expect(reply.status == 504, "\(reply.status) \(reply.body) after \(reply.elapsed)")
-                #expect(reply.body == "upstream request timeout", "body: \(reply.body)")
-                #expect(reply.elapsed >= .milliseconds(500) && reply.elapsed < .milliseconds(1800), "took \(reply.elapsed)")
-            }
+        for _ in 0..<3 {
+            let reply = try await Self.exchange(mesh.url + "/")
+            #expect(reply.status == 504, "\(reply.status) \(reply.body) after \(reply.elapsed)")
+            #expect(reply.body == "upstream request timeout", "body: \(reply.body)")
+            #expect(reply.elapsed >= .milliseconds(500) && reply.elapsed < .milliseconds(1800), "took \(reply.elapsed)")
         }
         try await mesh.harness.expectNoRejects()
     }
