@@ -152,6 +152,54 @@ struct KubernetesServeTests {
         }
     }
 
+    @Test("MeshConfig discoverySelectors: only selected namespaces' objects are read")
+    func discoverySelectors() async throws {
+        let server = StandInAPIServer(Self.installed, notInstalled: Self.uninstalled)
+        server.apply(.namespaces, Self.object(.namespaces, nil, "bookinfo", labels: ["istio-discovery": "enabled"], spec: [:]))
+        server.apply(.namespaces, Self.object(.namespaces, nil, "other", spec: [:]))
+        server.apply(.services, Self.service("reviews", port: 9080))
+        var elsewhere = Self.service("db", port: 5432)
+        var metadata = elsewhere["metadata"] as! [String: Any]
+        metadata["namespace"] = "other"
+        elsewhere["metadata"] = metadata
+        server.apply(.services, elsewhere)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer {
+                server.closeAllWatches()
+                group.cancelAll()
+            }
+            let url = try await server.baseURL()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("controld-kube-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let kubeconfig = try Self.kubeconfig(server: url, in: directory)
+            let mesh = directory.appendingPathComponent("mesh.yaml").path
+            try """
+            discoverySelectors:
+            - matchExpressions:
+              - {key: istio-discovery, operator: In, values: [enabled]}
+            """.write(toFile: mesh, atomically: true, encoding: .utf8)
+
+            let controld = try ControldProcess([
+                "serve", "--kubeconfig", kubeconfig, "--mesh-config", mesh, "--monitoring-addr", "127.0.0.1:0",
+                "--grpc-addr", "127.0.0.1:0", "--secure-grpc-addr", "127.0.0.1:0",
+                "--ca-dir", directory.appendingPathComponent("ca").path, "--log-format", "json",
+            ])
+            let base = "http://\(try await controld.waitForMonitoringAddress())"
+            _ = try await HTTP.waitForStatus(200, at: "\(base)/ready", within: .seconds(60))
+            let objects = try await Self.configz(base)
+            #expect(objects["Service bookinfo/reviews"] != nil)
+            #expect(objects["Namespace bookinfo"] != nil)
+            #expect(objects["Service other/db"] == nil)
+            #expect(objects["Namespace other"] == nil)
+
+            controld.process.terminate()
+            #expect(try await controld.waitForExit(within: ServeTests.shutdownLimit) == 0)
+        }
+    }
+
     @Test("a kubeconfig with an exec plugin exits 2 with one line naming --kubeconfig")
     func execPlugin() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("controld-kube-\(UUID())")
