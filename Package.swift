@@ -137,6 +137,24 @@ let package = Package(
             path: "Benchmarks/XDSLoad",
             swiftSettings: strictSettings
         ),
+        // `discovery-bench`: decode, validation and ConfigStore memory; see BENCHMARKS.md.
+        .executableTarget(
+            name: "discovery-bench",
+            dependencies: ["Discovery"],
+            path: "Benchmarks/Discovery",
+            swiftSettings: strictSettings
+        ),
+        // The stand-in Kubernetes API server, shared by the Kubernetes source's tests
+        // and the end-to-end tests of `serve --kubeconfig`.
+        .target(
+            name: "KubernetesStandIn",
+            dependencies: [
+                "Discovery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/KubernetesStandIn",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "XDSTests",
             dependencies: [
@@ -152,6 +170,7 @@ let package = Package(
             dependencies: [
                 "Discovery",
                 // The stand-in Kubernetes API server the Kubernetes source is tested against.
+                "KubernetesStandIn",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The ConfigStore's metrics, read back in tests.
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -200,6 +219,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "controld",
+                "KubernetesStandIn",
                 "XDS",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),

@@ -25,9 +25,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("config-dir"),
         help: ArgumentHelp(
-            "Directory of mesh configuration (YAML or JSON); repeatable. Default: ./mesh if it exists.",
+            "Directory of mesh configuration (YAML or JSON); repeatable. Default, with no --kubeconfig or --in-cluster: ./mesh if it exists.",
             valueName: "dir"))
     var configDirectories: [String] = []
+
+    @Option(
+        name: .customLong("kubeconfig"),
+        help: ArgumentHelp("Read the mesh from the Kubernetes cluster of this kubeconfig's current context.", valueName: "path"))
+    var kubeconfig: String?
+
+    @Flag(name: .customLong("in-cluster"), help: "Read the mesh from the cluster controld runs in, with its service account.")
+    var inCluster = false
 
     @Option(
         name: .customLong("log-level"),
@@ -109,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             ca: ca
         )
         configuration.translation = translation
+        configuration.kubernetes = try KubernetesSettings.parse(kubeconfig: kubeconfig, inCluster: inCluster)
         try await Serve.run(configuration)
     }
 }

@@ -1,3 +1,4 @@
+public import Discovery
 public import Foundation
 import Yams
 
@@ -21,6 +22,10 @@ public struct MeshConfig: Sendable, Codable, Hashable {
     public var defaultProviders: DefaultProviders?
     /// Connect timeout of generated clusters (Istio's default 10s).
     public var connectTimeout: String?
+    /// Label selectors (`matchLabels`, `matchExpressions`) over Namespaces: the
+    /// Kubernetes source ingests only namespaces matching at least one. Absent or
+    /// empty: every namespace, as in Istio.
+    public var discoverySelectors: [KubernetesLabelSelector]?
 
     /// `outboundTrafficPolicy`.
     public struct OutboundTrafficPolicy: Sendable, Codable, Hashable {

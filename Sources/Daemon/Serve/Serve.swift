@@ -9,7 +9,10 @@ public enum Serve {
     /// Throws ``StartupError`` when a config directory is unusable or the
     /// monitoring address cannot be bound.
     public static func run(_ configuration: ServeConfiguration) async throws {
-        let directories = try ConfigDirectories.resolve(configuration.configDirectories)
+        // `./mesh` is the default source only when no source at all is named.
+        let directories =
+            configuration.kubernetes != nil && configuration.configDirectories.isEmpty
+            ? [] : try ConfigDirectories.resolve(configuration.configDirectories)
         let registry = PrometheusCollectorRegistry()
         ProcessBootstrap.bootstrap(level: configuration.logLevel, format: configuration.logFormat, registry: registry)
 

@@ -27,6 +27,8 @@ public struct ServeConfiguration: Sendable, Equatable {
     public var ca: CASettings
     /// MeshConfig, debounce and naming settings of translation.
     public var translation = PushController.Settings()
+    /// The cluster read with `--kubeconfig` or `--in-cluster`, if any.
+    public var kubernetes: KubernetesSettings? = nil
 
     public init(
         monitoringAddress: HostPort,

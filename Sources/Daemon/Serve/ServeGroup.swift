@@ -24,7 +24,9 @@ public enum ServeGroup {
     ) async throws(StartupError) -> ServiceGroup {
         BuildInfoMetrics.register(on: registry)
         let processMetrics = ProcessMetricsCollector(registry: registry)
-        let readiness = Readiness(pendingSources: directories.map(ConfigSourceService.sourceName(directory:)))
+        let readiness = Readiness(
+            pendingSources: directories.map(ConfigSourceService.sourceName(directory:))
+                + [configuration.kubernetes?.sourceName].compactMap { $0 })
         let store = ConfigStore(logger: Logger(label: "config"))
         // One server for the gRPC port and the debug endpoints, so syncz shows the
         // very streams the xDS port holds.
@@ -63,7 +65,9 @@ public enum ServeGroup {
                 + sources.map {
                     // A source stops only on shutdown; if it ever ends, serving goes on.
                     .init(service: $0, successTerminationBehavior: .ignore, serviceName: "config-dir")
-                },
+                }
+                + KubernetesSourceService.services(
+                    configuration.kubernetes, mesh: configuration.translation.mesh, store: store, readiness: readiness),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

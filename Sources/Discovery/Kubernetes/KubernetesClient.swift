@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Every object of one kind at one resourceVersion.
 struct KubernetesList: Sendable {
@@ -61,11 +62,14 @@ struct KubernetesClient: Sendable {
 
     /// Watches `type` from `resourceVersion`, calling `onEvent` for each event in order,
     /// until the server ends the watch (after `timeoutSeconds`) or the connection drops
-    /// (thrown). An HTTP error status is thrown as ``KubernetesAPIError``.
+    /// (thrown). An HTTP error status is thrown as ``KubernetesAPIError``; a watch that
+    /// sends no bytes at all for `idleTimeout` is closed and ``KubernetesWatchIdleError``
+    /// thrown, since a connection that died silently would otherwise never end.
     func watch(
         _ type: KubernetesResourceType,
         from resourceVersion: String,
         timeoutSeconds: Int,
+        idleTimeout: Duration,
         onEvent: (KubernetesWatchEvent) async throws -> Void
     ) async throws {
         let parser = KubernetesObjectParser(type: type, location: location)
@@ -76,14 +80,42 @@ struct KubernetesClient: Sendable {
         // The server closes the watch after timeoutSeconds; the margin covers a slow close.
         let deadline = NIODeadline.now() + .seconds(Int64(timeoutSeconds) + 60)
         let response = try await send(path: type.collectionPath, query: query, deadline: deadline)
-        var splitter = KubernetesLineSplitter()
-        for try await chunk in response.body {
-            for line in try splitter.append(chunk.readableBytesView) {
-                try await onEvent(try KubernetesWatchEvent(line: line, parser: parser))
+        // The body is read in a child task so a watchdog can end the stream when it goes
+        // quiet; events are still handled here, in order, on the caller's task.
+        let (chunks, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+        let lastActivity = KubernetesActivityClock()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    for try await chunk in response.body {
+                        lastActivity.touch()
+                        continuation.yield(chunk)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
             }
-        }
-        if let last = splitter.finish() {
-            try await onEvent(try KubernetesWatchEvent(line: last, parser: parser))
+            group.addTask {
+                while true {
+                    let due = lastActivity.last + idleTimeout
+                    try await Task.sleep(until: due, clock: .continuous)
+                    if lastActivity.last + idleTimeout <= ContinuousClock.now {
+                        continuation.finish(throwing: KubernetesWatchIdleError(idle: idleTimeout))
+                        return
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            var splitter = KubernetesLineSplitter()
+            for try await chunk in chunks {
+                for line in try splitter.append(chunk.readableBytesView) {
+                    try await onEvent(try KubernetesWatchEvent(line: line, parser: parser))
+                }
+            }
+            if let last = splitter.finish() {
+                try await onEvent(try KubernetesWatchEvent(line: last, parser: parser))
+            }
         }
     }
 
@@ -119,4 +151,19 @@ struct KubernetesClient: Sendable {
     static func escape(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
+}
+
+/// A watch was silent (no event, no bookmark) for longer than allowed and was closed.
+struct KubernetesWatchIdleError: Error, CustomStringConvertible {
+    var idle: Duration
+    var description: String { "the watch sent nothing for \(idle)" }
+}
+
+/// When a watch last received bytes, shared between its reader and its watchdog.
+final class KubernetesActivityClock: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    func touch() { instant.withLock { $0 = ContinuousClock.now } }
+
+    var last: ContinuousClock.Instant { instant.withLock { $0 } }
 }

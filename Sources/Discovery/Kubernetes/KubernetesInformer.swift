@@ -61,7 +61,9 @@ struct KubernetesInformer: Sendable {
         while !Task.isCancelled {
             var progressed = false
             do {
-                try await client.watch(type, from: resourceVersion, timeoutSeconds: watchTimeout()) { event in
+                try await client.watch(
+                    type, from: resourceVersion, timeoutSeconds: watchTimeout(), idleTimeout: options.watchIdleTimeout
+                ) { event in
                     switch event {
                     case .added(let object), .modified(let object):
                         if let version = object.raw.resourceVersion { resourceVersion = version }
@@ -83,6 +85,13 @@ struct KubernetesInformer: Sendable {
                 }
                 // Ended at once with nothing in it: back off rather than spin against a broken proxy.
                 throw KubernetesProtocolError(description: "the watch ended without any event")
+            } catch let error as KubernetesWatchIdleError {
+                // Not a failure of the server: open a fresh connection at once, from where it got to.
+                logger.info(
+                    "watch silent; reconnecting from resourceVersion \(resourceVersion)",
+                    metadata: ["error": "\(error)"])
+                failures = 0
+                continue
             } catch let error as KubernetesAPIError where error.isGone {
                 logger.info(
                     "resourceVersion \(resourceVersion) is too old; listing again",

@@ -1,4 +1,5 @@
 import Foundation
+import KubernetesStandIn
 import Testing
 
 @testable import Discovery
@@ -267,6 +268,34 @@ struct KubernetesSourceTests {
             server.apply(.namespaces, bookinfo)
             try await eventually("bookinfo's services go") { recorder.lines.last == "delete Service bookinfo/reviews" }
             #expect(!recorder.lines.contains { $0.contains("Namespace") })
+        }
+    }
+
+    @Test func silentWatchIsClosedAndReopenedFromItsResourceVersion() async throws {
+        let server = StandInAPIServer([.services])
+        let sleeper = SleepRecorder()
+        try await withKubernetesSource(
+            server: server, kinds: [.services], sleeper: sleeper, watchIdleTimeout: .milliseconds(800)
+        ) { recorder, _ in
+            try await eventually("the watch is open") { server.openWatchCount(.services) == 1 }
+            // Bookmarks are activity: a watch that gets them is left alone.
+            var bookmarked = 0
+            for _ in 0..<8 {
+                bookmarked = server.bookmark(.services)
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(server.requests(for: .services, watch: true).count == 1)
+            // Then the connection goes quiet, as a half-dead one does: no event, no end.
+            try await eventually("the silent watch is replaced") {
+                server.requests(for: .services, watch: true).count == 2
+            }
+            let watches = server.requests(for: .services, watch: true)
+            #expect(watches[1].query["resourceVersion"] == String(bookmarked))
+            // No list, no backoff: the new watch simply carries on.
+            #expect(server.requests(for: .services, watch: false).count == 1)
+            #expect(sleeper.recorded.isEmpty)
+            let added = server.apply(.services, KubernetesFixture.make(.services, namespace: "a", name: "after"))
+            try await eventually("changes flow on the new watch") { recorder.lines.last == "upsert Service a/after@\(added)" }
         }
     }
 }

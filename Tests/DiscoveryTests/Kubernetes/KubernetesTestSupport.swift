@@ -1,4 +1,5 @@
 import Foundation
+import KubernetesStandIn
 import Logging
 import Synchronization
 import Testing
@@ -112,6 +113,7 @@ func withKubernetesSource(
     bearerToken: KubernetesConnection.BearerToken = .none,
     sleeper: SleepRecorder = SleepRecorder(),
     pageSize: Int = 500,
+    watchIdleTimeout: Duration = .seconds(300),
     _ body: (EventRecorder, String) async throws -> Void
 ) async throws {
     let recorder = EventRecorder()
@@ -125,6 +127,7 @@ func withKubernetesSource(
             options: KubernetesSourceOptions(
                 pageSize: pageSize,
                 watchTimeoutSeconds: 30...30,
+                watchIdleTimeout: watchIdleTimeout,
                 missingKindRetryInterval: .seconds(30),
                 sleep: { try await sleeper.sleep($0) },
                 random: { 0.5 },

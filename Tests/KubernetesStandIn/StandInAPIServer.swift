@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 import Hummingbird
 import NIOCore
 import Logging
 import Synchronization
 
-@testable import Discovery
+public import Discovery
 
 /// A stand-in Kubernetes API server on 127.0.0.1 that speaks the real wire format:
 /// paginated lists (`limit`, `continue`, `metadata.resourceVersion`; built-in kinds'
@@ -12,13 +12,13 @@ import Synchronization
 /// streams of newline-delimited events replayed from a resourceVersion, BOOKMARKs,
 /// `410 Gone` Status objects, 404 for a resource that is not installed, 401 for a wrong
 /// token, and watch connections dropped mid-stream on request.
-final class StandInAPIServer: Sendable {
+public final class StandInAPIServer: Sendable {
     /// What a test reads back: every request as the server received it.
-    struct RecordedRequest: Sendable {
-        var path: String
-        var query: [String: String]
-        var authorization: String?
-        var isWatch: Bool { query["watch"] == "1" }
+    public struct RecordedRequest: Sendable {
+        public var path: String
+        public var query: [String: String]
+        public var authorization: String?
+        public var isWatch: Bool { query["watch"] == "1" }
     }
 
     private enum WatchOutput: Sendable {
@@ -56,7 +56,7 @@ final class StandInAPIServer: Sendable {
 
     private let state = Mutex(State())
 
-    init(_ types: [KubernetesResourceType], notInstalled: [KubernetesResourceType] = []) {
+    public init(_ types: [KubernetesResourceType], notInstalled: [KubernetesResourceType] = []) {
         state.withLock { state in
             for type in types { state.collections[type.collectionPath] = Collection(type: type, installed: true) }
             for type in notInstalled {
@@ -67,25 +67,25 @@ final class StandInAPIServer: Sendable {
 
     // MARK: What tests do
 
-    var requests: [RecordedRequest] { state.withLock { $0.requests } }
-    var currentResourceVersion: Int { state.withLock { $0.resourceVersion } }
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var currentResourceVersion: Int { state.withLock { $0.resourceVersion } }
 
-    func requests(for type: KubernetesResourceType, watch: Bool) -> [RecordedRequest] {
+    public func requests(for type: KubernetesResourceType, watch: Bool) -> [RecordedRequest] {
         requests.filter { $0.path == type.collectionPath && $0.isWatch == watch }
     }
 
     /// Only these bearer tokens are accepted from now on (nil: any request).
-    func accept(tokens: Set<String>?) {
+    public func accept(tokens: Set<String>?) {
         state.withLock { $0.acceptedTokens = tokens }
     }
 
-    func setInstalled(_ type: KubernetesResourceType, _ installed: Bool) {
+    public func setInstalled(_ type: KubernetesResourceType, _ installed: Bool) {
         state.withLock { $0.collections[type.collectionPath]?.installed = installed }
     }
 
     /// Creates or replaces an object (ADDED or MODIFIED), stamping a new resourceVersion.
     @discardableResult
-    func apply(_ type: KubernetesResourceType, _ object: [String: Any]) -> Int {
+    public func apply(_ type: KubernetesResourceType, _ object: [String: Any]) -> Int {
         var object = object
         var metadata = object["metadata"] as? [String: Any] ?? [:]
         let key = "\(metadata["namespace"] as? String ?? "")/\(metadata["name"] as? String ?? "")"
@@ -101,7 +101,7 @@ final class StandInAPIServer: Sendable {
 
     /// Deletes an object (DELETED carries its last state at a new resourceVersion).
     @discardableResult
-    func delete(_ type: KubernetesResourceType, namespace: String, name: String) -> Int {
+    public func delete(_ type: KubernetesResourceType, namespace: String, name: String) -> Int {
         let key = "\(namespace)/\(name)"
         return write(type) { state, resourceVersion in
             guard let stored = state.collections[type.collectionPath]?.objects.removeValue(forKey: key) else {
@@ -117,7 +117,7 @@ final class StandInAPIServer: Sendable {
 
     /// Sends a BOOKMARK at a new resourceVersion (as if other kinds had changed) to open watches.
     @discardableResult
-    func bookmark(_ type: KubernetesResourceType) -> Int {
+    public func bookmark(_ type: KubernetesResourceType) -> Int {
         let (resourceVersion, watchers) = state.withLock { state in
             state.resourceVersion += 1
             return (state.resourceVersion, Array(state.collections[type.collectionPath]?.watchers.values ?? [:].values))
@@ -136,7 +136,7 @@ final class StandInAPIServer: Sendable {
 
     /// Compacts history: watches from any resourceVersion seen so far get `410`, and open
     /// watches receive an ERROR event with the Status and are closed, as etcd compaction does.
-    func expire(_ type: KubernetesResourceType) {
+    public func expire(_ type: KubernetesResourceType) {
         let (requested, watchers) = state.withLock { state in
             let requested = state.resourceVersion
             state.resourceVersion += 1
@@ -153,7 +153,7 @@ final class StandInAPIServer: Sendable {
     }
 
     /// Cuts open watch connections without finishing the chunked body.
-    func dropWatches(_ type: KubernetesResourceType) {
+    public func dropWatches(_ type: KubernetesResourceType) {
         let watchers = state.withLock { state in
             let watchers = state.collections[type.collectionPath]?.watchers ?? [:]
             state.collections[type.collectionPath]?.watchers = [:]
@@ -164,7 +164,7 @@ final class StandInAPIServer: Sendable {
 
     /// Writes these bytes, one write each, to every open watch of `type`: for events split
     /// across chunks or several in one.
-    func sendRaw(_ type: KubernetesResourceType, chunks: [Data]) {
+    public func sendRaw(_ type: KubernetesResourceType, chunks: [Data]) {
         let watchers = state.withLock { Array($0.collections[type.collectionPath]?.watchers.values ?? [:].values) }
         for watcher in watchers {
             for chunk in chunks { watcher.yield(.bytes(chunk)) }
@@ -173,7 +173,7 @@ final class StandInAPIServer: Sendable {
 
     /// Records a change without sending it, for tests that write the stream by hand.
     @discardableResult
-    func applySilently(_ type: KubernetesResourceType, _ object: [String: Any]) -> (resourceVersion: Int, line: Data) {
+    public func applySilently(_ type: KubernetesResourceType, _ object: [String: Any]) -> (resourceVersion: Int, line: Data) {
         var object = object
         var metadata = object["metadata"] as? [String: Any] ?? [:]
         let key = "\(metadata["namespace"] as? String ?? "")/\(metadata["name"] as? String ?? "")"
@@ -187,7 +187,7 @@ final class StandInAPIServer: Sendable {
         }
     }
 
-    func openWatchCount(_ type: KubernetesResourceType) -> Int {
+    public func openWatchCount(_ type: KubernetesResourceType) -> Int {
         state.withLock { $0.collections[type.collectionPath]?.watchers.count ?? 0 }
     }
 
@@ -200,7 +200,7 @@ final class StandInAPIServer: Sendable {
     }
 
     /// Serves until the task is cancelled.
-    func run() async throws {
+    public func run() async throws {
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
                 try await self.respond(to: request)
@@ -216,7 +216,7 @@ final class StandInAPIServer: Sendable {
     }
 
     /// The server's base URL, once it listens.
-    func baseURL() async throws -> String {
+    public func baseURL() async throws -> String {
         for _ in 0..<1000 {
             if let port = state.withLock({ $0.port }) { return "http://127.0.0.1:\(port)" }
             try await Task.sleep(for: .milliseconds(10))
@@ -225,7 +225,7 @@ final class StandInAPIServer: Sendable {
     }
 
     /// Ends every open watch cleanly, so the server can stop.
-    func closeAllWatches() {
+    public func closeAllWatches() {
         let watchers = state.withLock { state in
             var all: [AsyncStream<WatchOutput>.Continuation] = []
             for path in state.collections.keys {
@@ -360,14 +360,14 @@ final class StandInAPIServer: Sendable {
 
     // MARK: Wire format
 
-    static func line(type: String, object: Data) -> Data {
+    public static func line(type: String, object: Data) -> Data {
         var line = Data("{\"type\":\"\(type)\",\"object\":".utf8)
         line.append(object)
         line.append(contentsOf: Array("}\n".utf8))
         return line
     }
 
-    static func goneStatus(requested: Int, current: Int) -> Data {
+    public static func goneStatus(requested: Int, current: Int) -> Data {
         Data(
             """
             {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: \(requested) (\(current))","reason":"Expired","code":410}
@@ -384,16 +384,21 @@ final class StandInAPIServer: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func serialize(_ object: [String: Any]) -> Data {
+    public static func serialize(_ object: [String: Any]) -> Data {
         // Compact, like the API server's encoder; sorted keys keep test output stable.
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 
-    static func parse(_ data: Data) -> [String: Any] {
+    public static func parse(_ data: Data) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 }
 
-struct StandInError: Error, CustomStringConvertible {
-    var description: String
+/// A stand-in failure (a test timed out, a connection was cut on purpose).
+public struct StandInError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
