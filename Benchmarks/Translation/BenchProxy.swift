@@ -37,8 +37,13 @@ struct BenchProxy {
                 }
             } onResponse: { response in
                 var subscriptions: [TypeURL: [String]] = [:]
+                // Per type, the last response's version and nonce: a changed
+                // subscription answers it, as Envoy's does (a request with an empty
+                // nonce after a response is a stale one to the server).
+                var last: [TypeURL: (version: String, nonce: String)] = [:]
                 for try await message in response.messages {
                     let type = TypeURL(message.typeURL)
+                    last[type] = (message.versionInfo, message.nonce)
                     var ack = Request()
                     ack.typeURL = message.typeURL
                     ack.versionInfo = message.versionInfo
@@ -52,11 +57,16 @@ struct BenchProxy {
                     } else if type == .listener {
                         follow = (.route, try BenchNodes.routeNames(message.resources))
                     }
-                    if let (followType, names) = follow, subscriptions[followType] != names {
+                    // Envoy asks for nothing until it knows a name.
+                    if let (followType, names) = follow, subscriptions[followType] != names,
+                        !names.isEmpty || subscriptions[followType] != nil
+                    {
                         subscriptions[followType] = names
                         var subscribe = Request()
                         subscribe.typeURL = followType.rawValue
                         subscribe.resourceNames = names
+                        subscribe.versionInfo = last[followType]?.version ?? ""
+                        subscribe.responseNonce = last[followType]?.nonce ?? ""
                         send.yield(subscribe)
                     }
                     log.record(
@@ -82,7 +92,7 @@ final class ProxyLog: Sendable {
 
     private struct State {
         var events: [Event] = []
-        /// Per proxy, the types it has ACKed at least once.
+        /// Per proxy, the types it has ACKed a non-empty response of.
         var seen: [Int: Set<TypeURL>] = [:]
         var failures: [String] = []
     }
@@ -92,7 +102,8 @@ final class ProxyLog: Sendable {
     func record(_ event: Event) {
         state.withLock {
             $0.events.append(event)
-            $0.seen[event.proxy, default: []].insert(event.type)
+            // Empty answers (before the server has read its directory) do not count.
+            if event.resources > 0 { $0.seen[event.proxy, default: []].insert(event.type) }
         }
     }
 
@@ -100,7 +111,7 @@ final class ProxyLog: Sendable {
 
     var failures: [String] { state.withLock { $0.failures } }
 
-    /// Proxies holding all four types: clusters, listeners, endpoints and routes.
+    /// Proxies that have received clusters, listeners, endpoints and routes.
     var inSync: Int {
         state.withLock { $0.seen.values.filter { $0.isSuperset(of: [.cluster, .listener, .endpoint, .route]) }.count }
     }

@@ -54,11 +54,16 @@ struct EndToEndRun {
             let connectStarted = ContinuousClock.now
             for index in 0..<proxies {
                 group.addTask {
-                    do {
-                        try await BenchProxy(index: index, port: port, log: log).run()
-                    } catch is CancellationError {
-                    } catch {
-                        log.failed("proxy \(index): \(error)")
+                    // Like Envoy, a proxy whose stream fails connects again a second later.
+                    while !Task.isCancelled {
+                        do {
+                            try await BenchProxy(index: index, port: port, log: log).run()
+                        } catch is CancellationError {
+                            return
+                        } catch {
+                            log.failed("proxy \(index): \(error)")
+                        }
+                        try? await Task.sleep(for: .seconds(1))
                     }
                 }
             }
@@ -69,6 +74,7 @@ struct EndToEndRun {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let connectSeconds = (ContinuousClock.now - connectStarted).seconds
+            Self.progress("all \(proxies) proxies in sync after \(Int(connectSeconds)) s")
             try await Task.sleep(for: .seconds(2))
             let serverRSS = server.residentBytes
 
@@ -109,11 +115,16 @@ struct EndToEndRun {
             }
             try await Task.sleep(for: .milliseconds(5))
         }
+        Self.progress("\(type.shortName) ACKed by all \(proxies) proxies after \(Int((ContinuousClock.now - started).seconds * 1000)) ms")
         try await Task.sleep(for: .seconds(1))
         let events = log.events(since: started)
         return Round(
             latencies: acks.values.map { (started.duration(to: $0)).seconds },
             responses: Dictionary(grouping: events, by: \.type).mapValues(\.count),
             bytes: Dictionary(grouping: events, by: \.type).mapValues { $0.reduce(0) { $0 + $1.bytes } })
+    }
+
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

@@ -42,10 +42,11 @@ struct TranslationRun {
         let snapshot = Self.load(directory)
         let loadSeconds = (ContinuousClock.now - loadStarted).seconds
 
-        var builds: [Double] = []
+        var started = ContinuousClock.now
         var context = PushContext(snapshot: snapshot)
-        for _ in 0..<rounds {
-            let started = ContinuousClock.now
+        var builds = [(ContinuousClock.now - started).seconds]
+        for _ in 1..<max(1, rounds) {
+            started = ContinuousClock.now
             context = PushContext(snapshot: snapshot)
             builds.append((ContinuousClock.now - started).seconds)
         }
