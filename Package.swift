@@ -155,6 +155,22 @@ let package = Package(
             path: "Tests/KubernetesStandIn",
             swiftSettings: strictSettings
         ),
+        // `translation-bench translate` and `translation-bench end-to-end`: see BENCHMARKS.md.
+        .executableTarget(
+            name: "translation-bench",
+            dependencies: [
+                "ControlPlane",
+                "Discovery",
+                "XDS",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Translation",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "XDSTests",
             dependencies: [
