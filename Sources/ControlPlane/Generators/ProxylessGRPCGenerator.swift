@@ -46,13 +46,12 @@ struct ProxylessGRPCGenerator {
 
     func routes(names: Set<String>?) throws -> [Envoy_Config_Route_V3_RouteConfiguration] {
         let generator = RouteGenerator(context: context, proxy: proxy)
-        let routing = context.virtualServices(gateway: "mesh", from: proxy.namespace)
         return try (names ?? []).sorted().compactMap { name in
             guard let (service, port) = target(name) else { return nil }
             var host = Envoy_Config_Route_V3_VirtualHost()
             host.name = "\(service.hostname):\(port.number)"
             host.domains = [name]
-            if let virtualService = routing.first(where: { $0.applies(to: service.hostname) }) {
+            if let virtualService = context.virtualService(for: service.hostname, gateway: "mesh", from: proxy.namespace) {
                 host.routes = try generator.routes(virtualService, listenerPort: port.number, gateways: ["mesh"])
             } else {
                 host.routes = [

@@ -55,7 +55,6 @@ struct RouteGenerator {
     // MARK: Sidecars
 
     func sidecarVirtualHosts(port: Int) throws -> [Envoy_Config_Route_V3_VirtualHost] {
-        let meshServices = context.virtualServices(gateway: "mesh", from: proxy.namespace)
         var hosts: [Envoy_Config_Route_V3_VirtualHost] = []
         for service in context.visibleServices(for: proxy) {
             guard let servicePort = service.port(port), servicePort.portProtocol.isHTTP || servicePort.portProtocol == .unsupported
@@ -63,7 +62,7 @@ struct RouteGenerator {
             var host = Envoy_Config_Route_V3_VirtualHost()
             host.name = "\(service.hostname):\(port)"
             host.domains = domains(for: service, port: port)
-            if let routing = meshServices.first(where: { $0.applies(to: service.hostname) }) {
+            if let routing = context.virtualService(for: service.hostname, gateway: "mesh", from: proxy.namespace) {
                 host.routes = try routes(routing, listenerPort: port, gateways: ["mesh"])
             } else {
                 host.routes = [HTTPRouteTranslator.defaultRoute(cluster: MeshNames.outboundCluster(host: service.hostname, port: port))]

@@ -17,6 +17,11 @@ public struct PushContext: Sendable {
     public let sidecars: [Sidecar]
     /// Kubernetes Secrets by `namespace/name`, for gateways' `credentialName`.
     public let secrets: [String: Secret]
+    /// Positions in `virtualServices` by exact host, and those with wildcard hosts,
+    /// so a host's routing is found without scanning every VirtualService.
+    private let virtualServicesByHost: HostIndex
+    /// Positions in `destinationRules`, likewise.
+    private let destinationRulesByHost: HostIndex
 
     public init(snapshot: ConfigSnapshot, mesh: MeshConfig = MeshConfig(), clusterDomain: String = "cluster.local") {
         self.version = snapshot.version
@@ -29,6 +34,8 @@ public struct PushContext: Sendable {
         let resolver = self.resolver
         self.virtualServices = snapshot.list(VirtualService.self).map { ScopedVirtualService($0, resolver: resolver) }
         self.destinationRules = snapshot.list(DestinationRule.self).map { ScopedDestinationRule($0, resolver: resolver) }
+        self.virtualServicesByHost = HostIndex(virtualServices.map(\.hosts))
+        self.destinationRulesByHost = HostIndex(destinationRules.map { [$0.host] })
         self.gateways = snapshot.list(Gateway.self)
         self.sidecars = snapshot.list(Sidecar.self)
         self.secrets = Dictionary(
@@ -97,12 +104,25 @@ public struct PushContext: Sendable {
         virtualServices.filter { $0.gateways.contains(gateway) && $0.isVisible(from: namespace) }
     }
 
+    /// The VirtualService routing `hostname` for `gateway` as seen from `namespace`:
+    /// the first, in Istio's order, with a host matching it.
+    public func virtualService(for hostname: String, gateway: String, from namespace: String) -> ScopedVirtualService? {
+        for position in virtualServicesByHost.candidates(for: hostname) {
+            let candidate = virtualServices[position]
+            if candidate.gateways.contains(gateway) && candidate.isVisible(from: namespace) && candidate.applies(to: hostname) {
+                return candidate
+            }
+        }
+        return nil
+    }
+
     /// The DestinationRule for `hostname` as seen from a proxy in `namespace`: the
     /// proxy's namespace first, then the service's, then the root namespace; an
     /// exact host before a wildcard. Rules for the same host in one namespace merge
     /// their subsets, the first rule's policy winning, as Istio merges them.
     public func destinationRule(for hostname: String, serviceNamespace: String, from namespace: String) -> ScopedDestinationRule? {
-        let visible = destinationRules.filter { $0.isVisible(from: namespace) && HostMatch.matches(hostname, pattern: $0.host) }
+        let visible = destinationRulesByHost.candidates(for: hostname).map { destinationRules[$0] }
+            .filter { $0.isVisible(from: namespace) && HostMatch.matches(hostname, pattern: $0.host) }
         guard !visible.isEmpty else { return nil }
         for preferred in [namespace, serviceNamespace, mesh.resolvedRootNamespace] {
             let candidates = visible.filter { $0.namespace == preferred }
@@ -233,5 +253,35 @@ struct EgressScope {
             let namespaceMatches = entry.namespace == "*" || entry.namespace == service.namespace
             return namespaceMatches && HostMatch.matches(service.hostname, pattern: entry.host)
         }
+    }
+}
+
+/// Objects by the hosts they name: exact hosts in a dictionary, wildcard hosts in a
+/// list checked for every lookup (there are few).
+struct HostIndex: Sendable {
+    private var exact: [String: [Int]] = [:]
+    private var wildcard: [Int] = []
+
+    /// `hosts[i]` are the hosts of object `i`.
+    init(_ hosts: [[String]]) {
+        for (position, names) in hosts.enumerated() {
+            var isWildcard = false
+            for name in names {
+                if name.hasPrefix("*") {
+                    isWildcard = true
+                } else if exact[name]?.last != position {
+                    exact[name, default: []].append(position)
+                }
+            }
+            if isWildcard { wildcard.append(position) }
+        }
+    }
+
+    /// Positions of objects that may match `hostname`, in their original order.
+    func candidates(for hostname: String) -> [Int] {
+        let direct = exact[hostname] ?? []
+        if wildcard.isEmpty { return direct }
+        if direct.isEmpty { return wildcard }
+        return Array(Set(direct).union(wildcard)).sorted()
     }
 }

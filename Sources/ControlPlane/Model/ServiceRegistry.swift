@@ -24,7 +24,7 @@ public struct ServiceRegistry: Sendable {
     public init(snapshot: ConfigSnapshot, clusterDomain: String) {
         var services: [MeshService] = []
         var endpoints: [ServiceKey: [MeshEndpoint]] = [:]
-        let workloadEntries = snapshot.list(WorkloadEntry.self)
+        let workloadEntries = WorkloadEntryIndex(snapshot.list(WorkloadEntry.self))
         let slices = Dictionary(grouping: snapshot.list(EndpointSlice.self)) {
             ServiceKey(hostname: $0.serviceName ?? "", namespace: $0.metadata.namespace ?? "")
         }
@@ -44,8 +44,7 @@ public struct ServiceRegistry: Sendable {
             var found = Self.sliceEndpoints(
                 slices[ServiceKey(hostname: name, namespace: namespace)] ?? [], service: mesh, pods: pods, nodes: nodes)
             if let selector = mesh.selector, !selector.isEmpty {
-                found += workloadEntries
-                    .filter { ($0.metadata.namespace ?? "default") == namespace && ($0.spec.labels ?? [:]).matches(selector) }
+                found += workloadEntries.select(selector, namespace: namespace)
                     .compactMap { Self.endpoint($0.spec, for: mesh, origin: "WorkloadEntry \(namespace)/\($0.metadata.name ?? "")") }
             }
             endpoints[key] = found
@@ -64,8 +63,7 @@ public struct ServiceRegistry: Sendable {
                     }
                 }
                 if let selector = entry.spec.workloadSelector?.labels {
-                    found += workloadEntries
-                        .filter { ($0.metadata.namespace ?? "default") == namespace && ($0.spec.labels ?? [:]).matches(selector) }
+                    found += workloadEntries.select(selector, namespace: namespace)
                         .compactMap { Self.endpoint($0.spec, for: mesh, origin: "WorkloadEntry \(namespace)/\($0.metadata.name ?? "")") }
                 }
                 let key = ServiceKey(hostname: host, namespace: namespace)

@@ -2,9 +2,10 @@ import Discovery
 import XDS
 
 /// What a batch of configuration changes requires: an endpoint-only change pushes
-/// EDS for the clusters of the services it touched; a Sidecar-only change goes to
-/// the proxies of its namespace; anything else is a full push (the XDS server still
-/// sends only the resources whose content changed).
+/// EDS for the clusters of the services it touched; VirtualService, DestinationRule,
+/// Gateway and Secret changes regenerate only the types they feed; a Sidecar-only
+/// change goes to the proxies of its namespace; anything else is a full push (the
+/// XDS server still sends only the resources whose content changed).
 public struct PushScope: Sendable, Equatable {
     /// Types to push and, per type, the names concerned (nil: all).
     public var types: [TypeURL: Set<String>?]
@@ -14,6 +15,21 @@ public struct PushScope: Sendable, Equatable {
     public var namespaces: Set<String>?
 
     static let endpointKinds: Set<String> = ["EndpointSlice", "WorkloadEntry"]
+
+    /// The types each routing or policy kind can change (gateway listeners carry
+    /// VirtualServices' TCP and TLS routes; routes carry DestinationRules' hash policy).
+    static let narrowKinds: [String: Set<TypeURL>] = [
+        "VirtualService": [.route, .listener],
+        "DestinationRule": [.cluster, .endpoint, .route],
+        "Gateway": [.listener, .route, .secret],
+        "Secret": [.secret],
+    ]
+
+    public init(types: [TypeURL: Set<String>?], reason: String, namespaces: Set<String>?) {
+        self.types = types
+        self.reason = reason
+        self.namespaces = namespaces
+    }
 
     public static func full(reason: String = "config") -> PushScope {
         PushScope(types: Dictionary(uniqueKeysWithValues: MeshGenerator.typeURLs.map { ($0, nil) }), reason: reason, namespaces: nil)
@@ -35,6 +51,12 @@ public struct PushScope: Sendable, Equatable {
             if services.allSatisfy({ $0.resolution == .endpoints && !mutualTLSChanged($0, before: before, after: after) }) {
                 return PushScope(types: [.endpoint: clusterNames(services, in: after)], reason: "endpoint", namespaces: nil)
             }
+        }
+        // Routing and policy kinds feed only some generators: regenerate just those.
+        let kinds = Set(events.map(\.key.kind))
+        if kinds.isSubset(of: narrowKinds.keys) {
+            let types = kinds.reduce(into: Set<TypeURL>()) { $0.formUnion(narrowKinds[$1] ?? []) }
+            return PushScope(types: Dictionary(uniqueKeysWithValues: types.map { ($0, nil) }), reason: "config", namespaces: nil)
         }
         if events.allSatisfy({ $0.key.kind == "Sidecar" }) {
             var scope = full()

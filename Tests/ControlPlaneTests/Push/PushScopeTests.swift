@@ -72,14 +72,27 @@ struct PushScopeTests {
             ])
     }
 
-    @Test("a VirtualService is a full config push to every proxy")
-    func config() throws {
+    @Test("a VirtualService regenerates routes and listeners only, for every proxy")
+    func virtualService() throws {
         let scope = try scope(after: [
             "vs.yaml": """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata: {name: reviews, namespace: default}
             spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews}}]}]}
+            """
+        ])
+        #expect(scope == PushScope(types: [.route: nil, .listener: nil], reason: "config", namespaces: nil))
+    }
+
+    @Test("a new service is a full push")
+    func newService() throws {
+        let scope = try scope(after: [
+            "se.yaml": """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: details, namespace: default}
+            spec: {hosts: [details.example.com], ports: [{number: 80, name: http}], resolution: DNS}
             """
         ])
         #expect(scope == .full())
