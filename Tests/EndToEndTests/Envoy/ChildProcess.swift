@@ -32,7 +32,9 @@ final class ChildProcess {
     func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
+        // Children inherit the test runner's blocked SIGTERM, so most ignore it: wait
+        // briefly, then kill.
+        let deadline = Date().addingTimeInterval(1)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

@@ -232,10 +232,10 @@ struct RouteFeatureTests {
         try await mesh.harness.expectNoRejects()
     }
 
-    @Test("timeout: a 0.5 s route timeout answers 504 well before a 2 s backend would")
+    @Test("timeout: a 0.5 s route timeout answers 504 well before a 5 s backend would")
     func timeout() async throws {
         let mesh = try await Self.start(
-            "route-timeout", backends: [BackendSpec(subset: "slow", host: "127.0.0.42", behaviour: .delay(.seconds(2)))],
+            "route-timeout", backends: [BackendSpec(subset: "slow", host: "127.0.0.42", behaviour: .delay(.seconds(5)))],
             http: """
                 - route: [\(Self.destination("slow"))]
                   timeout: 0.5s
@@ -248,7 +248,7 @@ struct RouteFeatureTests {
             let reply = try await Self.exchange(mesh.url + "/")
             #expect(reply.status == 504, "\(reply.status) \(reply.body) after \(reply.elapsed)")
             #expect(reply.body == "upstream request timeout", "body: \(reply.body)")
-            #expect(reply.elapsed >= .milliseconds(500) && reply.elapsed < .milliseconds(1800), "took \(reply.elapsed)")
+            #expect(reply.elapsed >= .milliseconds(500) && reply.elapsed < .seconds(3), "took \(reply.elapsed)")
         }
         try await mesh.harness.expectNoRejects()
     }
