@@ -5,7 +5,7 @@ import XDS
 
 /// `connectionPool` → circuit breakers, timeouts, keepalive, HTTP protocol options.
 @Suite struct ClusterConnectionPoolTests {
-    @Test func withoutARuleCircuitBreakersAreLifted() throws {
+    @Test func withoutARuleCircuitBreakersAreLifted() async throws {
         let cluster = try ClusterFixture.cluster(nil)
         let thresholds = try #require(cluster.circuitBreakers.thresholds.first)
         #expect(thresholds.maxConnections.value == UInt32.max)
@@ -19,7 +19,7 @@ import XDS
         #expect(try ClusterFixture.httpOptions(cluster) == nil)
     }
 
-    @Test func limitsBecomeThresholds() throws {
+    @Test func limitsBecomeThresholds() async throws {
         let cluster = try ClusterFixture.cluster(
             """
             {"connectionPool": {"tcp": {"maxConnections": 100, "connectTimeout": "250ms"},
@@ -34,14 +34,14 @@ import XDS
         #expect(cluster.connectTimeout.nanos == 250_000_000)
     }
 
-    @Test func retryBudgetDefaults() throws {
+    @Test func retryBudgetDefaults() async throws {
         let cluster = try ClusterFixture.cluster(#"{"retryBudget": {"percent": 25}}"#)
         let budget = try #require(cluster.circuitBreakers.thresholds.first).retryBudget
         #expect(budget.budgetPercent.value == 25)
         #expect(budget.minRetryConcurrency.value == 3)
     }
 
-    @Test func tcpKeepaliveOverridesTheMeshOnesFieldByField() throws {
+    @Test func tcpKeepaliveOverridesTheMeshOnesFieldByField() async throws {
         var input = try ClusterFixture.input(#"{"connectionPool": {"tcp": {"tcpKeepalive": {"time": "600s", "interval": "75s"}}}}"#)
         input.meshTCPKeepalive = try ClusterFixture.policy(
             #"{"connectionPool": {"tcp": {"tcpKeepalive": {"probes": 9, "time": "7200s"}}}}"#
@@ -52,7 +52,7 @@ import XDS
         #expect(keepalive.keepaliveInterval.value == 75)
     }
 
-    @Test func httpSettingsGoToCommonProtocolOptions() throws {
+    @Test func httpSettingsGoToCommonProtocolOptions() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"connectionPool": {"http": {"idleTimeout": "30s", "maxRequestsPerConnection": 1}, "tcp": {"maxConnectionDuration": "1h", "idleTimeout": "5s"}}}"#)
         let options = try #require(try ClusterFixture.httpOptions(cluster))
@@ -64,13 +64,13 @@ import XDS
     }
 
     @Test(arguments: [PortProtocol.grpc, .http2])
-    func http2PortsGetExplicitHTTP2WithoutARule(portProtocol: PortProtocol) throws {
+    func http2PortsGetExplicitHTTP2WithoutARule(portProtocol: PortProtocol) async throws {
         let cluster = try ClusterFixture.cluster(nil, protocol: portProtocol)
         let options = try #require(try ClusterFixture.httpOptions(cluster))
         #expect(ClusterFixture.upstreamProtocol(options) == "http2")
     }
 
-    @Test func http2SettingsOnAnHTTP2Upstream() throws {
+    @Test func http2SettingsOnAnHTTP2Upstream() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"connectionPool": {"http": {"maxConcurrentStreams": 50, "http2KeepAlive": {"interval": "10s", "timeout": "3s"}}}}"#,
             protocol: .grpc)
@@ -80,7 +80,7 @@ import XDS
         #expect(http2.connectionKeepalive.timeout.seconds == 3)
     }
 
-    @Test func h2UpgradePolicy() throws {
+    @Test func h2UpgradePolicy() async throws {
         let upgraded = try ClusterFixture.cluster(#"{"connectionPool": {"http": {"h2UpgradePolicy": "UPGRADE"}}}"#)
         #expect(ClusterFixture.upstreamProtocol(try ClusterFixture.httpOptions(upgraded)) == "http2")
 
@@ -96,7 +96,7 @@ import XDS
         #expect(try ClusterFixture.httpOptions(ClusterFixture.cluster(tcp)) == nil)
     }
 
-    @Test func useClientProtocol() throws {
+    @Test func useClientProtocol() async throws {
         let cluster = try ClusterFixture.cluster(#"{"connectionPool": {"http": {"useClientProtocol": true, "h2UpgradePolicy": "UPGRADE"}}}"#)
         let options = try #require(try ClusterFixture.httpOptions(cluster))
         #expect(ClusterFixture.upstreamProtocol(options) == "downstream")

@@ -126,26 +126,22 @@ import XDS
     }
 
     /// A self-signed certificate and its key, for the file-based TLS scenarios.
-    static func makeCertificate(in dir: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=validate.example",
-            "-keyout", dir.appendingPathComponent("key.pem").path, "-out", dir.appendingPathComponent("cert.pem").path,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "openssl could not make a test certificate")
+    static func makeCertificate(in dir: URL) async throws {
+        let result = try await ToolRun.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=validate.example",
+                "-keyout", dir.appendingPathComponent("key.pem").path, "-out", dir.appendingPathComponent("cert.pem").path,
+            ])
+        #expect(result.status == 0, "openssl could not make a test certificate: \(result.output)")
     }
 
     /// A fresh directory with a test certificate; removed by the caller.
-    static func workDirectory() throws -> URL {
+    static func workDirectory() async throws -> URL {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("cluster-policy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try makeCertificate(in: dir)
+        try await makeCertificate(in: dir)
         return dir
     }
 
@@ -162,41 +158,41 @@ import XDS
         }
     }
 
-    @Test func envoyValidatesEveryGeneratedPolicyInABootstrap() throws {
-        let dir = try Self.workDirectory()
+    @Test func envoyValidatesEveryGeneratedPolicyInABootstrap() async throws {
+        let dir = try await Self.workDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let clusters = try Self.clusters(in: dir).filter { !$0.scenario.adsSecrets }.map(\.cluster)
         #expect(Set(clusters.map(\.name)).count == clusters.count)
-        try EnvoyValidator.validate(clusters, in: dir)
+        try await EnvoyValidator.validate(clusters, in: dir)
     }
 
-    @Test func envoyAddsEveryGeneratedPolicyOverCDS() throws {
-        let dir = try Self.workDirectory()
+    @Test func envoyAddsEveryGeneratedPolicyOverCDS() async throws {
+        let dir = try await Self.workDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let clusters = try Self.clusters(in: dir).map(\.cluster)
-        let verdict = try EnvoyValidator.runOverCDS(clusters, in: dir)
+        let verdict = try await EnvoyValidator.runOverCDS(clusters, in: dir)
         #expect(verdict == nil, "\(verdict ?? "")")
     }
 
-    @Test func equalInputGivesByteIdenticalClusters() throws {
-        let dir = try Self.workDirectory()
+    @Test func equalInputGivesByteIdenticalClusters() async throws {
+        let dir = try await Self.workDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let first = try Self.clusters(in: dir).map { try XDSResource(name: $0.cluster.name, message: $0.cluster) }
         let second = try Self.clusters(in: dir).map { try XDSResource(name: $0.cluster.name, message: $0.cluster) }
         #expect(first.map(\.version) == second.map(\.version))
     }
 
-    @Test func envoyRefusesABrokenCluster() throws {
+    @Test func envoyRefusesABrokenCluster() async throws {
         // The checks have teeth: a ring hash larger than Envoy allows is refused.
-        let dir = try Self.workDirectory()
+        let dir = try await Self.workDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var cluster = Self.staticCluster(for: try ClusterFixture.input())
         cluster.lbPolicy = .ringHash
         var ring = Envoy_Config_Cluster_V3_Cluster.RingHashLbConfig()
         ring.minimumRingSize = Google_Protobuf_UInt64Value(UInt64(100_000_000))
         cluster.ringHashLbConfig = ring
-        #expect(throws: EnvoyValidator.Failure.self) { try EnvoyValidator.validate([cluster], in: dir) }
-        let verdict = try EnvoyValidator.runOverCDS([cluster], in: dir)
+        await #expect(throws: EnvoyValidator.Failure.self) { try await EnvoyValidator.validate([cluster], in: dir) }
+        let verdict = try await EnvoyValidator.runOverCDS([cluster], in: dir)
         #expect(verdict?.contains("rejected") == true)
     }
 }

@@ -5,7 +5,7 @@ import XDS
 
 /// `loadBalancer` on the cluster, and the hash policy the routes get.
 @Suite struct ClusterLoadBalancerTests {
-    @Test func defaultIsLeastRequest() throws {
+    @Test func defaultIsLeastRequest() async throws {
         let cluster = try ClusterFixture.cluster(nil)
         #expect(cluster.lbPolicy == .leastRequest)
         #expect(cluster.lbConfig == nil)
@@ -23,7 +23,7 @@ import XDS
         #expect(cluster.lbPolicy == expected)
     }
 
-    @Test func passthroughBecomesAnOriginalDestinationCluster() throws {
+    @Test func passthroughBecomesAnOriginalDestinationCluster() async throws {
         let cluster = try ClusterFixture.cluster(#"{"loadBalancer": {"simple": "PASSTHROUGH"}}"#)
         #expect(cluster.type == .originalDst)
         #expect(cluster.lbPolicy == .clusterProvided)
@@ -31,7 +31,7 @@ import XDS
         #expect(!cluster.hasLoadAssignment)
     }
 
-    @Test func warmupBecomesSlowStart() throws {
+    @Test func warmupBecomesSlowStart() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"simple": "ROUND_ROBIN", "warmup": {"duration": "30s", "aggression": 2}}}"#)
         let slowStart = cluster.roundRobinLbConfig.slowStartConfig
@@ -40,33 +40,33 @@ import XDS
         #expect(slowStart.minWeightPercent.value == 10)
     }
 
-    @Test func consistentHashDefaultsToARingOf1024() throws {
+    @Test func consistentHashDefaultsToARingOf1024() async throws {
         let cluster = try ClusterFixture.cluster(#"{"loadBalancer": {"consistentHash": {"httpHeaderName": "x-user"}}}"#)
         #expect(cluster.lbPolicy == .ringHash)
         #expect(cluster.ringHashLbConfig.minimumRingSize.value == 1024)
     }
 
-    @Test func ringHashMinimumSize() throws {
+    @Test func ringHashMinimumSize() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"consistentHash": {"useSourceIp": true, "ringHash": {"minimumRingSize": 4096}}}}"#)
         #expect(cluster.lbPolicy == .ringHash)
         #expect(cluster.ringHashLbConfig.minimumRingSize.value == 4096)
     }
 
-    @Test func maglevTableSize() throws {
+    @Test func maglevTableSize() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"consistentHash": {"httpCookie": {"name": "session", "ttl": "0s"}, "maglev": {"tableSize": 65537}}}}"#)
         #expect(cluster.lbPolicy == .maglev)
         #expect(cluster.maglevLbConfig.tableSize.value == 65537)
     }
 
-    @Test func maglevTableSizeThatIsNotPrimeIsRefused() throws {
+    @Test func maglevTableSizeThatIsNotPrimeIsRefused() async throws {
         let input = try ClusterFixture.input(#"{"loadBalancer": {"consistentHash": {"useSourceIp": true, "maglev": {"tableSize": 1000}}}}"#)
         var cluster = ClusterFixture.baseCluster(for: input)
         #expect(throws: ClusterPolicyError.self) { try ClusterPolicy.apply(input, to: &cluster) }
     }
 
-    @Test func hashPolicyForEachHashKey() throws {
+    @Test func hashPolicyForEachHashKey() async throws {
         func policies(_ hash: String) throws -> [Envoy_Config_Route_V3_RouteAction.HashPolicy] {
             ClusterPolicy.hashPolicy(try ClusterFixture.policy(#"{"loadBalancer": {"consistentHash": \#(hash)}}"#))
         }
@@ -84,13 +84,13 @@ import XDS
         #expect(ClusterPolicy.hashPolicy(nil).isEmpty)
     }
 
-    @Test func localityDistributeTurnsOnLocalityWeighting() throws {
+    @Test func localityDistributeTurnsOnLocalityWeighting() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"localityLbSetting": {"enabled": true, "distribute": [{"from": "us-west/*", "to": {"us-west/*": 80, "us-east/*": 20}}]}}}"#)
         #expect(cluster.commonLbConfig.localityWeightedLbConfig == .init())
     }
 
-    @Test func localityFailoverNeedsOutlierDetection() throws {
+    @Test func localityFailoverNeedsOutlierDetection() async throws {
         let failover = #""localityLbSetting": {"failover": [{"from": "us-west", "to": "us-east"}]}"#
         let without = try ClusterFixture.cluster(#"{"loadBalancer": {\#(failover)}}"#)
         #expect(without.commonLbConfig.localityConfigSpecifier == nil)
@@ -99,13 +99,13 @@ import XDS
         #expect(with.commonLbConfig.localityWeightedLbConfig == .init())
     }
 
-    @Test func disabledLocalitySettingDoesNothing() throws {
+    @Test func disabledLocalitySettingDoesNothing() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"localityLbSetting": {"enabled": false, "distribute": [{"from": "a/*", "to": {"b/*": 100}}]}}}"#)
         #expect(cluster.commonLbConfig.localityConfigSpecifier == nil)
     }
 
-    @Test func zoneAwareSetting() throws {
+    @Test func zoneAwareSetting() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"zoneAwareLbSetting": {"enabled": false, "minClusterSize": 3}}}"#)
         #expect(cluster.commonLbConfig.zoneAwareLbConfig.minClusterSize.value == 3)

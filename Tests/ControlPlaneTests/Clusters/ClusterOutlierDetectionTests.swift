@@ -5,13 +5,13 @@ import XDS
 
 /// `outlierDetection` → `outlier_detection` and the panic threshold.
 @Suite struct ClusterOutlierDetectionTests {
-    @Test func noOutlierDetectionWithoutARule() throws {
+    @Test func noOutlierDetectionWithoutARule() async throws {
         let cluster = try ClusterFixture.cluster(nil)
         #expect(!cluster.hasOutlierDetection)
         #expect(!cluster.commonLbConfig.hasHealthyPanicThreshold)
     }
 
-    @Test func consecutiveErrorsAreEnforcedAndSuccessRateIsOff() throws {
+    @Test func consecutiveErrorsAreEnforcedAndSuccessRateIsOff() async throws {
         let cluster = try ClusterFixture.cluster(
             """
             {"outlierDetection": {"consecutive5xxErrors": 5, "consecutiveGatewayErrors": 0,
@@ -32,7 +32,7 @@ import XDS
         #expect(cluster.commonLbConfig.healthyPanicThreshold.value == 0)
     }
 
-    @Test func localOriginFailures() throws {
+    @Test func localOriginFailures() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"outlierDetection": {"splitExternalLocalOriginErrors": true, "consecutiveLocalOriginFailures": 3, "minHealthPercent": 40}}"#)
         let detection = cluster.outlierDetection
@@ -43,7 +43,7 @@ import XDS
         #expect(cluster.commonLbConfig.healthyPanicThreshold.value == 40)
     }
 
-    @Test func httpErrorCodesBecomeAStatusMatcher() throws {
+    @Test func httpErrorCodesBecomeAStatusMatcher() async throws {
         let single = try ClusterFixture.cluster(#"{"outlierDetection": {"consecutive5xxErrors": 2, "outlierDetectionHttpErrorCodes": [503]}}"#)
         let one = try #require(try ClusterFixture.httpOptions(single)).outlierDetection.errorMatcher
         #expect(one.httpResponseHeadersMatch.headers.map(\.name) == [":status"])

@@ -5,11 +5,11 @@ import Testing
 /// How the top-level, port-level and subset policies combine (istiod's
 /// `MergeSubsetTrafficPolicy`).
 @Suite struct ClusterPolicyMergeTests {
-    @Test func noRuleMeansNoPolicy() throws {
+    @Test func noRuleMeansNoPolicy() async throws {
         #expect(ClusterPolicy.effective(try ClusterFixture.input()) == nil)
     }
 
-    @Test func subsetBlocksReplaceTopLevelBlocksAndKeepTheRest() throws {
+    @Test func subsetBlocksReplaceTopLevelBlocksAndKeepTheRest() async throws {
         let input = try ClusterFixture.input(
             #"{"loadBalancer": {"simple": "RANDOM"}, "connectionPool": {"tcp": {"maxConnections": 10}}}"#,
             subset: "v2",
@@ -21,14 +21,14 @@ import Testing
         #expect(effective.connectionPool?.http?.maxRetries == 5)
     }
 
-    @Test func subsetPolicyIsIgnoredForTheDefaultCluster() throws {
+    @Test func subsetPolicyIsIgnoredForTheDefaultCluster() async throws {
         let input = try ClusterFixture.input(
             #"{"loadBalancer": {"simple": "RANDOM"}}"#,
             subsetJSON: #"{"loadBalancer": {"simple": "ROUND_ROBIN"}}"#)
         #expect(ClusterPolicy.effective(input)?.loadBalancer?.simple == .random)
     }
 
-    @Test func portLevelSettingsReplaceTheTopLevelWithoutInheriting() throws {
+    @Test func portLevelSettingsReplaceTheTopLevelWithoutInheriting() async throws {
         let input = try ClusterFixture.input(
             """
             {"loadBalancer": {"simple": "RANDOM"}, "outlierDetection": {"consecutive5xxErrors": 3},
@@ -42,13 +42,13 @@ import Testing
         #expect(effective.portLevelSettings == nil)
     }
 
-    @Test func portLevelSettingsForAnotherPortLeaveTheTopLevel() throws {
+    @Test func portLevelSettingsForAnotherPortLeaveTheTopLevel() async throws {
         let input = try ClusterFixture.input(
             #"{"loadBalancer": {"simple": "RANDOM"}, "portLevelSettings": [{"port": {"number": 8080}, "loadBalancer": {"simple": "ROUND_ROBIN"}}]}"#)
         #expect(ClusterPolicy.effective(input)?.loadBalancer?.simple == .random)
     }
 
-    @Test func subsetPortLevelSettingsReplaceAllFourBlocks() throws {
+    @Test func subsetPortLevelSettingsReplaceAllFourBlocks() async throws {
         let input = try ClusterFixture.input(
             #"{"loadBalancer": {"simple": "RANDOM"}, "tls": {"mode": "ISTIO_MUTUAL"}}"#,
             subset: "v1",
@@ -59,13 +59,13 @@ import Testing
         #expect(effective.tls == nil)
     }
 
-    @Test func subsetAloneWhenTheRuleHasNoTopLevelPolicy() throws {
+    @Test func subsetAloneWhenTheRuleHasNoTopLevelPolicy() async throws {
         let input = try ClusterFixture.input(
             nil, subset: "v1", subsetJSON: #"{"loadBalancer": {"simple": "LEAST_REQUEST"}}"#)
         #expect(ClusterPolicy.effective(input)?.loadBalancer?.simple == .leastRequest)
     }
 
-    @Test func meshDefaultFillsOnlyUnsetBlocks() throws {
+    @Test func meshDefaultFillsOnlyUnsetBlocks() async throws {
         var input = try ClusterFixture.input(#"{"connectionPool": {"tcp": {"maxConnections": 3}}}"#)
         input.meshDefaultPolicy = try ClusterFixture.policy(
             #"{"connectionPool": {"tcp": {"maxConnections": 100}}, "outlierDetection": {"consecutive5xxErrors": 9}}"#)
@@ -74,7 +74,7 @@ import Testing
         #expect(effective.outlierDetection?.consecutive5xxErrors == 9)
     }
 
-    @Test func mergedPolicyReachesTheCluster() throws {
+    @Test func mergedPolicyReachesTheCluster() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"loadBalancer": {"simple": "RANDOM"}}"#,
             subset: "v2", subsetJSON: #"{"loadBalancer": {"simple": "ROUND_ROBIN"}}"#)

@@ -17,7 +17,7 @@ import XDS
         #expect(config.sdsConfig.hasInitialFetchTimeout && config.sdsConfig.initialFetchTimeout.seconds == 0)
     }
 
-    @Test func autoMtlsMatchesIstioEndpointsAndSendsPlaintextToOthers() throws {
+    @Test func autoMtlsMatchesIstioEndpointsAndSendsPlaintextToOthers() async throws {
         let cluster = try ClusterFixture.cluster(nil)
         #expect(!cluster.hasTransportSocket)
         #expect(cluster.transportSocketMatches.map(\.name) == ["tlsMode-istio", "tlsMode-disabled"])
@@ -43,7 +43,7 @@ import XDS
             == "type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")
     }
 
-    @Test func autoMtlsOffLeavesPlaintext() throws {
+    @Test func autoMtlsOffLeavesPlaintext() async throws {
         for disable in [
             { (input: inout ClusterPolicyInput) in input.enableAutoMtls = false },
             { (input: inout ClusterPolicyInput) in input.meshExternal = true },
@@ -57,14 +57,14 @@ import XDS
         }
     }
 
-    @Test func autoMtlsSubsetAndHTTP2() throws {
+    @Test func autoMtlsSubsetAndHTTP2() async throws {
         let cluster = try ClusterFixture.cluster(nil, subset: "v1", subsetJSON: "{}", protocol: .grpc)
         let context = try ClusterFixture.tlsContext(cluster.transportSocketMatches[0].transportSocket)
         #expect(context.sni == "outbound_.9080_.v1_.reviews.default.svc.cluster.local")
         #expect(context.commonTlsContext.alpnProtocols == ["istio-peer-exchange", "istio", "h2"])
     }
 
-    @Test func istioMutualFromTheRuleIsAlwaysOn() throws {
+    @Test func istioMutualFromTheRuleIsAlwaysOn() async throws {
         let cluster = try ClusterFixture.cluster(#"{"tls": {"mode": "ISTIO_MUTUAL"}}"#)
         #expect(cluster.transportSocketMatches.isEmpty)
         let context = try ClusterFixture.tlsContext(cluster.transportSocket)
@@ -73,7 +73,7 @@ import XDS
             == [ClusterFixture.serviceAccount])
     }
 
-    @Test func istioMutualWithTheRulesOwnSNIAndSANs() throws {
+    @Test func istioMutualWithTheRulesOwnSNIAndSANs() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"tls": {"mode": "ISTIO_MUTUAL", "sni": "gateway.example", "subjectAltNames": ["spiffe://other/ns/x/sa/y"]}}"#)
         let context = try ClusterFixture.tlsContext(cluster.transportSocket)
@@ -82,13 +82,13 @@ import XDS
             == ["spiffe://other/ns/x/sa/y"])
     }
 
-    @Test func disableMeansPlaintextEvenWithAutoMtls() throws {
+    @Test func disableMeansPlaintextEvenWithAutoMtls() async throws {
         let cluster = try ClusterFixture.cluster(#"{"tls": {"mode": "DISABLE"}}"#)
         #expect(!cluster.hasTransportSocket)
         #expect(cluster.transportSocketMatches.isEmpty)
     }
 
-    @Test func simpleWithACAFile() throws {
+    @Test func simpleWithACAFile() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"tls": {"mode": "SIMPLE", "caCertificates": "/etc/certs/ca.pem", "sni": "api.example.com", "subjectAltNames": ["api.example.com"]}}"#)
         let context = try ClusterFixture.tlsContext(cluster.transportSocket)
@@ -102,7 +102,7 @@ import XDS
         #expect(try ClusterFixture.httpOptions(cluster) == nil)
     }
 
-    @Test func simpleWithoutSNIUsesTheHostAndSystemRoots() throws {
+    @Test func simpleWithoutSNIUsesTheHostAndSystemRoots() async throws {
         let cluster = try ClusterFixture.cluster(#"{"tls": {"mode": "SIMPLE"}}"#, protocol: .http2)
         let context = try ClusterFixture.tlsContext(cluster.transportSocket)
         #expect(context.sni.isEmpty)
@@ -113,14 +113,14 @@ import XDS
         #expect(upstream.autoSanValidation)
     }
 
-    @Test func insecureSkipVerifyChecksNothing() throws {
+    @Test func insecureSkipVerifyChecksNothing() async throws {
         let cluster = try ClusterFixture.cluster(#"{"tls": {"mode": "SIMPLE", "insecureSkipVerify": true}}"#)
         let context = try ClusterFixture.tlsContext(cluster.transportSocket)
         #expect(context.commonTlsContext.validationContext == .init())
         #expect(try ClusterFixture.httpOptions(cluster)?.upstreamHTTPProtocolOptions.autoSanValidation == false)
     }
 
-    @Test func mutualWithFiles() throws {
+    @Test func mutualWithFiles() async throws {
         let cluster = try ClusterFixture.cluster(
             #"{"tls": {"mode": "MUTUAL", "clientCertificate": "/etc/certs/cert.pem", "privateKey": "/etc/certs/key.pem", "caCertificates": "/etc/certs/ca.pem", "caCrl": "/etc/certs/crl.pem"}}"#)
         let common = try ClusterFixture.tlsContext(cluster.transportSocket).commonTlsContext
@@ -129,13 +129,13 @@ import XDS
         #expect(common.validationContext.crl.filename == "/etc/certs/crl.pem")
     }
 
-    @Test func mutualWithoutAKeyIsRefused() throws {
+    @Test func mutualWithoutAKeyIsRefused() async throws {
         let input = try ClusterFixture.input(#"{"tls": {"mode": "MUTUAL", "clientCertificate": "/etc/certs/cert.pem"}}"#)
         var cluster = ClusterFixture.baseCluster(for: input)
         #expect(throws: ClusterPolicyError.self) { try ClusterPolicy.apply(input, to: &cluster) }
     }
 
-    @Test func mutualWithACredentialFetchesItOverADS() throws {
+    @Test func mutualWithACredentialFetchesItOverADS() async throws {
         let cluster = try ClusterFixture.cluster(#"{"tls": {"mode": "MUTUAL", "credentialName": "client-creds", "sni": "db.example"}}"#)
         let common = try ClusterFixture.tlsContext(cluster.transportSocket).commonTlsContext
         let certificate = try #require(common.tlsCertificateSdsSecretConfigs.first)
@@ -147,7 +147,7 @@ import XDS
         #expect(ca.sdsConfig.configSourceSpecifier == .ads(.init()))
     }
 
-    @Test func credentialNameOnASidecarWithoutSelectorIsIgnored() throws {
+    @Test func credentialNameOnASidecarWithoutSelectorIsIgnored() async throws {
         var input = try ClusterFixture.input(#"{"tls": {"mode": "SIMPLE", "credentialName": "creds"}}"#)
         input.allowCredentialName = false
         let cluster = try ClusterFixture.cluster(input)
@@ -155,7 +155,7 @@ import XDS
         #expect(cluster.transportSocketMatches.isEmpty)
     }
 
-    @Test func serviceEntrySANsWhenTheRuleGivesNone() throws {
+    @Test func serviceEntrySANsWhenTheRuleGivesNone() async throws {
         var input = try ClusterFixture.input(#"{"tls": {"mode": "SIMPLE", "sni": "api.example.com"}}"#)
         input.definedByServiceEntry = true
         input.serviceAccounts = ["api.example.com"]
@@ -172,7 +172,7 @@ import XDS
         #expect(UpstreamSecrets.forCredential("builtin://-cacert").name == "ROOTCA")
     }
 
-    @Test func proxyProtocolWrapsPlaintext() throws {
+    @Test func proxyProtocolWrapsPlaintext() async throws {
         var input = try ClusterFixture.input(#"{"proxyProtocol": {"version": "V2"}}"#)
         input.enableAutoMtls = false
         let socket = try ClusterFixture.cluster(input).transportSocket
@@ -183,7 +183,7 @@ import XDS
         #expect(upstream.transportSocket.name == "envoy.transport_sockets.raw_buffer")
     }
 
-    @Test func proxyProtocolWrapsEachAutoMtlsSocket() throws {
+    @Test func proxyProtocolWrapsEachAutoMtlsSocket() async throws {
         let cluster = try ClusterFixture.cluster(#"{"proxyProtocol": {}}"#)
         #expect(cluster.transportSocketMatches.map(\.transportSocket.name)
             == ["envoy.transport_sockets.upstream_proxy_protocol", "envoy.transport_sockets.upstream_proxy_protocol"])

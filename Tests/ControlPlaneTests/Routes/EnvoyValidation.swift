@@ -116,7 +116,7 @@ enum EnvoyValidation {
 
     /// Runs `envoy --mode validate` on a bootstrap serving `routes`; throws
     /// ``Rejected`` with Envoy's output when it refuses them.
-    static func validate(_ routes: [Envoy_Config_Route_V3_Route]) throws {
+    static func validate(_ routes: [Envoy_Config_Route_V3_Route]) async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("controld-routes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -124,19 +124,11 @@ enum EnvoyValidation {
         let file = directory.appendingPathComponent("bootstrap.json")
         try bootstrap(routes).write(to: file)
 
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = [
-            "--mode", "validate", "-c", file.path, "--disable-hot-restart", "--log-level", "warn",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Rejected(status: process.terminationStatus, output: text)
+        let result = try await ToolRun.run(
+            try binary(), ["--mode", "validate", "-c", file.path, "--disable-hot-restart", "--log-level", "warn"])
+        let text = result.output
+        guard result.status == 0 else {
+            throw Rejected(status: result.status, output: text)
         }
     }
 }

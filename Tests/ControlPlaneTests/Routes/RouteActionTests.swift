@@ -10,8 +10,8 @@ import XDS
 @Suite("HTTP routes: forwarding", .serialized)
 struct RouteActionTests {
     @Test("one destination is `cluster`: short hosts qualified in the VirtualService's namespace, the listener port by default")
-    func singleDestination() throws {
-        let routes = try RouteFixtures.routes(
+    func singleDestination() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/a"}}], "route": [{"destination": {"host": "reviews", "subset": "v2"}}]},
              {"match": [{"uri": {"prefix": "/b"}}], "route": [{"destination": {"host": "ratings.prod", "port": {"number": 9080}}}]},
@@ -25,10 +25,10 @@ struct RouteActionTests {
     }
 
     @Test("the caller's cluster naming is used for every destination")
-    func clusterNaming() throws {
+    func clusterNaming() async throws {
         var context = RouteFixtures.sidecar()
         context.clusterName = { destination, port in "custom|\(destination.host)|\(port)" }
-        let route = try RouteFixtures.route(
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}], "mirror": {"host": "shadow"}}]
             """, context: context)
@@ -38,8 +38,8 @@ struct RouteActionTests {
     }
 
     @Test("several destinations are weighted_clusters with the weights as written; weight 0 is left out")
-    func weighted() throws {
-        let route = try RouteFixtures.route(
+    func weighted() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews", "subset": "v1"}, "weight": 75},
                         {"destination": {"host": "reviews", "subset": "v2"}, "weight": 25,
@@ -57,9 +57,9 @@ struct RouteActionTests {
     }
 
     @Test("a route with no usable destination is refused, naming the route")
-    func noDestination() throws {
-        #expect(throws: HTTPRouteTranslationError.self) {
-            try RouteFixtures.routes(
+    func noDestination() async throws {
+        await #expect(throws: HTTPRouteTranslationError.self) {
+            try await RouteFixtures.routes(
                 """
                 [{"route": [{"destination": {"host": "a"}, "weight": 0}, {"destination": {"host": "b"}, "weight": 0}]}]
                 """)
@@ -67,8 +67,8 @@ struct RouteActionTests {
     }
 
     @Test("rewrite: uri is prefix_rewrite (the whole path for an exact match), uriRegexRewrite is regex_rewrite, authority is host_rewrite_literal")
-    func rewrite() throws {
-        let routes = try RouteFixtures.routes(
+    func rewrite() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/old/"}}], "rewrite": {"uri": "/new/", "authority": "api.internal"},
               "route": [{"destination": {"host": "reviews"}}]},
@@ -87,8 +87,8 @@ struct RouteActionTests {
     }
 
     @Test("timeout: none (0) when unset, as given otherwise; the grpc-timeout header is capped by the same value")
-    func timeout() throws {
-        let routes = try RouteFixtures.routes(
+    func timeout() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/slow"}}], "timeout": "1.5s", "route": [{"destination": {"host": "reviews"}}]},
              {"route": [{"destination": {"host": "reviews"}}]}]
@@ -104,7 +104,7 @@ struct RouteActionTests {
 
         var proxyless = RouteFixtures.sidecar()
         proxyless.proxylessGRPC = true
-        let grpc = try RouteFixtures.action(try RouteFixtures.route(
+        let grpc = try RouteFixtures.action(try await RouteFixtures.route(
             """
             [{"timeout": "2s", "route": [{"destination": {"host": "reviews"}}]}]
             """, context: proxyless))
@@ -112,8 +112,8 @@ struct RouteActionTests {
     }
 
     @Test("mirror and mirrors become request_mirror_policies with their percentages; 0% mirrors nothing")
-    func mirrors() throws {
-        let route = try RouteFixtures.route(
+    func mirrors() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}],
               "mirror": {"host": "shadow", "subset": "v1"}, "mirrorPercentage": {"value": 12.5},
@@ -131,7 +131,7 @@ struct RouteActionTests {
         #expect(mirrors.map(\.runtimeFraction.defaultValue.denominator) == [.million, .hundred, .million])
         #expect(mirrors.allSatisfy { $0.traceSampled.value == false })
 
-        let legacy = try RouteFixtures.route(
+        let legacy = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}], "mirror": {"host": "shadow"}, "mirrorPercent": 30}]
             """)
@@ -140,8 +140,8 @@ struct RouteActionTests {
     }
 
     @Test("headers: set overwrites, add appends, remove removes, on requests and responses; pseudo-headers are not edited but :authority rewrites the host")
-    func headerEdits() throws {
-        let route = try RouteFixtures.route(
+    func headerEdits() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}, "headers": {"request": {"add": {"x-dest": "1"}}}}],
               "headers": {"request": {"set": {"x-b": "2", "x-a": "1", ":authority": "internal.example"},
@@ -157,14 +157,14 @@ struct RouteActionTests {
     }
 
     @Test("the destination's consistent-hash policy is on the route, and retries then stay on the same host")
-    func hashPolicy() throws {
+    func hashPolicy() async throws {
         let context = RouteFixtures.sidecar(hashPolicy: { destination in
             guard destination.host == "reviews.default.svc.cluster.local" else { return [] }
             var policy = Envoy_Config_Route_V3_RouteAction.HashPolicy()
             policy.header.headerName = "x-user"
             return [policy]
         })
-        let action = try RouteFixtures.action(try RouteFixtures.route(
+        let action = try RouteFixtures.action(try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}]}]
             """, context: context))
@@ -174,9 +174,9 @@ struct RouteActionTests {
     }
 
     @Test("the default route: prefix / to the cluster, named default, no timeout, Istio's default retries")
-    func defaultRoute() throws {
+    func defaultRoute() async throws {
         let route = HTTPRouteTranslator.defaultRoute(cluster: "outbound|9080||reviews.default.svc.cluster.local")
-        try EnvoyValidation.validate([route])
+        try await EnvoyValidation.validate([route])
         #expect(route.name == "default")
         #expect(route.match.pathSpecifier == .prefix("/"))
         #expect(route.decorator.operation == "reviews.default.svc.cluster.local:9080/*")

@@ -29,15 +29,15 @@ enum RouteFixtures {
     /// that the real Envoy accepts them.
     static func routes(
         _ json: String, context: HTTPRouteContext = sidecar(), validate: Bool = true
-    ) throws -> [Envoy_Config_Route_V3_Route] {
+    ) async throws -> [Envoy_Config_Route_V3_Route] {
         let routes = try HTTPRouteTranslator.routes(try http(json), name: "reviews", context: context)
-        if validate, !routes.isEmpty { try EnvoyValidation.validate(routes) }
+        if validate, !routes.isEmpty { try await EnvoyValidation.validate(routes) }
         return routes
     }
 
     /// The single route for `json`.
-    static func route(_ json: String, context: HTTPRouteContext = sidecar()) throws -> Envoy_Config_Route_V3_Route {
-        let all = try routes(json, context: context)
+    static func route(_ json: String, context: HTTPRouteContext = sidecar()) async throws -> Envoy_Config_Route_V3_Route {
+        let all = try await routes(json, context: context)
         try #require(all.count == 1, "expected one route, got \(all.count)")
         return all[0]
     }

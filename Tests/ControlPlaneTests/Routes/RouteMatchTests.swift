@@ -9,8 +9,8 @@ import XDS
 @Suite("HTTP routes: matches", .serialized)
 struct RouteMatchTests {
     @Test("uri exact, prefix and regex become path, prefix and safe_regex; ignoreUriCase turns case sensitivity off")
-    func uri() throws {
-        let routes = try RouteFixtures.routes(
+    func uri() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"exact": "/login"}},
                         {"uri": {"prefix": "/api/"}, "ignoreUriCase": true},
@@ -30,8 +30,8 @@ struct RouteMatchTests {
     }
 
     @Test("headers: exact, prefix, regex and present; withoutHeaders are inverted and treat a missing header as empty")
-    func headers() throws {
-        let route = try RouteFixtures.route(
+    func headers() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"match": [{"headers": {"end-user": {"exact": "jason"}, "x-b": {"prefix": "v"},
                                      "x-c": {"regex": "a+b"}, "x-d": {}},
@@ -50,8 +50,8 @@ struct RouteMatchTests {
     }
 
     @Test("method, authority and scheme match the :method, :authority and :scheme pseudo-headers, after the others")
-    func pseudoHeaders() throws {
-        let route = try RouteFixtures.route(
+    func pseudoHeaders() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"match": [{"method": {"exact": "GET"}, "authority": {"prefix": "reviews"},
                          "scheme": {"exact": "https"}, "headers": {"x-a": {"exact": "1"}}}],
@@ -63,8 +63,8 @@ struct RouteMatchTests {
     }
 
     @Test("queryParams become query parameter matchers, sorted by name; an empty match asks for presence")
-    func queryParams() throws {
-        let route = try RouteFixtures.route(
+    func queryParams() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"match": [{"queryParams": {"version": {"exact": "2"}, "debug": {}, "id": {"regex": "[0-9]+"}}}],
               "route": [{"destination": {"host": "reviews"}}]}]
@@ -77,40 +77,40 @@ struct RouteMatchTests {
     }
 
     @Test("a match on another port is dropped; one on the listener port is kept")
-    func port() throws {
+    func port() async throws {
         let json = """
             [{"match": [{"port": 9090, "uri": {"prefix": "/a"}}, {"port": 8080, "uri": {"prefix": "/b"}}],
               "route": [{"destination": {"host": "reviews"}}]}]
             """
-        #expect(try RouteFixtures.routes(json).map(\.match.pathSpecifier) == [.prefix("/b")])
-        #expect(try RouteFixtures.routes(json, context: RouteFixtures.sidecar(port: 9090)).map(\.match.pathSpecifier) == [.prefix("/a")])
+        #expect(try await RouteFixtures.routes(json).map(\.match.pathSpecifier) == [.prefix("/b")])
+        #expect(try await RouteFixtures.routes(json, context: RouteFixtures.sidecar(port: 9090)).map(\.match.pathSpecifier) == [.prefix("/a")])
     }
 
     @Test("sourceLabels and sourceNamespace keep a match only for proxies that carry the labels and live in the namespace")
-    func source() throws {
+    func source() async throws {
         let json = """
             [{"match": [{"sourceLabels": {"app": "client"}, "uri": {"prefix": "/labels"}},
                         {"sourceLabels": {"app": "other"}, "uri": {"prefix": "/other"}},
                         {"sourceNamespace": "prod", "uri": {"prefix": "/prod"}}],
               "route": [{"destination": {"host": "reviews"}}]}]
             """
-        #expect(try RouteFixtures.routes(json).map(\.match.pathSpecifier) == [.prefix("/labels")])
+        #expect(try await RouteFixtures.routes(json).map(\.match.pathSpecifier) == [.prefix("/labels")])
         let prod = RouteFixtures.sidecar(labels: ["app": "other"], namespace: "prod")
-        #expect(try RouteFixtures.routes(json, context: prod).map(\.match.pathSpecifier) == [.prefix("/other"), .prefix("/prod")])
+        #expect(try await RouteFixtures.routes(json, context: prod).map(\.match.pathSpecifier) == [.prefix("/other"), .prefix("/prod")])
     }
 
     @Test("a match's gateways decide alone: short names resolve in the VirtualService's namespace, mesh means sidecars")
-    func gateways() throws {
+    func gateways() async throws {
         let json = """
             [{"match": [{"gateways": ["ingress"], "uri": {"prefix": "/gw"}},
                         {"gateways": ["mesh"], "uri": {"prefix": "/mesh"}},
                         {"gateways": ["istio-system/public"], "sourceLabels": {"app": "nobody"}, "uri": {"prefix": "/public"}}],
               "route": [{"destination": {"host": "reviews"}}]}]
             """
-        #expect(try RouteFixtures.routes(json).map(\.match.pathSpecifier) == [.prefix("/mesh")])
+        #expect(try await RouteFixtures.routes(json).map(\.match.pathSpecifier) == [.prefix("/mesh")])
         var gateway = RouteFixtures.sidecar()
         gateway.gateways = ["default/ingress", "istio-system/public"]
-        #expect(try RouteFixtures.routes(json, context: gateway).map(\.match.pathSpecifier) == [.prefix("/gw"), .prefix("/public")])
+        #expect(try await RouteFixtures.routes(json, context: gateway).map(\.match.pathSpecifier) == [.prefix("/gw"), .prefix("/public")])
     }
 
     @Test("gateway references resolve as Istio's: name and ./name in the VirtualService's namespace, legacy name.ns[.svc...] to ns/name")
@@ -125,8 +125,8 @@ struct RouteMatchTests {
     }
 
     @Test("routes are named NAME or NAME.MATCH, carry the VirtualService in metadata, and a tracing operation")
-    func namesAndMetadata() throws {
-        let routes = try RouteFixtures.routes(
+    func namesAndMetadata() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"name": "v2", "match": [{"name": "jason", "headers": {"end-user": {"exact": "jason"}}}, {"uri": {"exact": "/x"}}],
               "route": [{"destination": {"host": "reviews", "subset": "v2", "port": {"number": 9080}}}]},
@@ -142,8 +142,8 @@ struct RouteMatchTests {
     }
 
     @Test("statPrefix is the route's stat prefix")
-    func statPrefix() throws {
-        let route = try RouteFixtures.route(
+    func statPrefix() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"match": [{"uri": {"prefix": "/a"}, "statPrefix": "reviews_a"}], "route": [{"destination": {"host": "reviews"}}]}]
             """)
@@ -151,15 +151,15 @@ struct RouteMatchTests {
     }
 
     @Test("nothing after a route that matches every request is kept: Envoy could never reach it")
-    func catchAll() throws {
-        let routes = try RouteFixtures.routes(
+    func catchAll() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/a"}}, {"uri": {"prefix": "/"}}, {"uri": {"prefix": "/never"}}],
               "route": [{"destination": {"host": "reviews"}}]},
              {"route": [{"destination": {"host": "ratings"}}]}]
             """)
         #expect(routes.map(\.match.pathSpecifier) == [.prefix("/a"), .prefix("/")])
-        let afterDefault = try RouteFixtures.routes(
+        let afterDefault = try await RouteFixtures.routes(
             """
             [{"route": [{"destination": {"host": "reviews"}}]},
              {"match": [{"uri": {"prefix": "/late"}}], "route": [{"destination": {"host": "ratings"}}]}]
@@ -168,8 +168,8 @@ struct RouteMatchTests {
     }
 
     @Test("delegating routes and matches on JWT claims give no Envoy route")
-    func leftToOthers() throws {
-        let routes = try RouteFixtures.routes(
+    func leftToOthers() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/d"}}], "delegate": {"name": "child", "namespace": "ns"}},
              {"match": [{"headers": {"@request.auth.claims.group": {"exact": "admin"}}}], "route": [{"destination": {"host": "admin"}}]},
@@ -180,7 +180,7 @@ struct RouteMatchTests {
     }
 
     @Test("equal input gives byte-identical routes: lists built from YAML maps come out sorted")
-    func deterministic() throws {
+    func deterministic() async throws {
         let json = """
             [{"match": [{"headers": {"a": {"exact": "1"}, "b": {}, "c": {"prefix": "x"}},
                          "withoutHeaders": {"a": {"exact": "2"}}, "queryParams": {"p": {}, "q": {"exact": "1"}}}],
@@ -191,19 +191,19 @@ struct RouteMatchTests {
             """
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
-        let first = try RouteFixtures.routes(json).map { try $0.serializedBytes(options: options) as [UInt8] }
+        let first = try await RouteFixtures.routes(json).map { try $0.serializedBytes(options: options) as [UInt8] }
         for _ in 0..<5 {
-            let again = try RouteFixtures.routes(json, validate: false).map { try $0.serializedBytes(options: options) as [UInt8] }
+            let again = try await RouteFixtures.routes(json, validate: false).map { try $0.serializedBytes(options: options) as [UInt8] }
             #expect(again == first)
         }
     }
 
     @Test("the Envoy check is real: Envoy refuses a route with an invalid RE2 regex")
-    func envoyRefusesBadRegex() throws {
-        let routes = try RouteFixtures.routes(
+    func envoyRefusesBadRegex() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"regex": "(unclosed"}}], "route": [{"destination": {"host": "reviews"}}]}]
             """, validate: false)
-        #expect(throws: EnvoyValidation.Rejected.self) { try EnvoyValidation.validate(routes) }
+        await #expect(throws: EnvoyValidation.Rejected.self) { try await EnvoyValidation.validate(routes) }
     }
 }

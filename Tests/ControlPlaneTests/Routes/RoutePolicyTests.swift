@@ -10,8 +10,8 @@ import XDS
 @Suite("HTTP routes: answers and policies", .serialized)
 struct RoutePolicyTests {
     @Test("redirect: uri, authority, scheme, port and code; derivePort FROM_REQUEST_PORT is the listener port; default ports are left out")
-    func redirect() throws {
-        let routes = try RouteFixtures.routes(
+    func redirect() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/a"}}], "redirect": {"uri": "/b", "authority": "new.example", "redirectCode": 302}},
              {"match": [{"uri": {"prefix": "/c"}}], "redirect": {"prefixRewrite": "/d", "scheme": "https", "port": 8443}},
@@ -32,16 +32,16 @@ struct RoutePolicyTests {
     }
 
     @Test("a redirect code Envoy cannot send is refused, naming the VirtualService and route")
-    func badRedirectCode() throws {
-        let error = #expect(throws: HTTPRouteTranslationError.self) {
-            try RouteFixtures.routes(#"[{"redirect": {"uri": "/x", "redirectCode": 305}}]"#)
+    func badRedirectCode() async throws {
+        let error = await #expect(throws: HTTPRouteTranslationError.self) {
+            try await RouteFixtures.routes(#"[{"redirect": {"uri": "/x", "redirectCode": 305}}]"#)
         }
         #expect(error?.virtualService == "reviews" && error?.index == 0)
     }
 
     @Test("directResponse: the status with a text body, or a bytes body decoded from base64")
-    func directResponse() throws {
-        let routes = try RouteFixtures.routes(
+    func directResponse() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"exact": "/teapot"}}], "directResponse": {"status": 418, "body": {"string": "short and stout"}}},
              {"match": [{"uri": {"exact": "/bin"}}], "directResponse": {"status": 200, "body": {"bytes": "AAEC/w=="}}},
@@ -58,8 +58,8 @@ struct RoutePolicyTests {
     }
 
     @Test("retries unset: Istio's default policy (2 attempts, its conditions, previous hosts avoided, 5 host picks)")
-    func defaultRetries() throws {
-        let policy = try RouteFixtures.action(try RouteFixtures.route(#"[{"route": [{"destination": {"host": "reviews"}}]}]"#)).retryPolicy
+    func defaultRetries() async throws {
+        let policy = try RouteFixtures.action(try await RouteFixtures.route(#"[{"route": [{"destination": {"host": "reviews"}}]}]"#)).retryPolicy
         #expect(policy.numRetries.value == 2)
         #expect(policy.retryOn == "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes")
         #expect(policy.hostSelectionRetryMaxAttempts == 5)
@@ -69,8 +69,8 @@ struct RoutePolicyTests {
     }
 
     @Test("retries: attempts, perTryTimeout, retryOn with status codes as numbers, remote localities, backoff; attempts 0 turns retries off")
-    func retries() throws {
-        let routes = try RouteFixtures.routes(
+    func retries() async throws {
+        let routes = try await RouteFixtures.routes(
             """
             [{"match": [{"uri": {"prefix": "/a"}}], "route": [{"destination": {"host": "reviews"}}],
               "retries": {"attempts": 4, "perTryTimeout": "250ms", "retryOn": "gateway-error, 503,429,connect-failure",
@@ -99,17 +99,17 @@ struct RoutePolicyTests {
     }
 
     @Test("MeshConfig's default retry policy applies to routes without retries")
-    func meshDefaultRetries() throws {
+    func meshDefaultRetries() async throws {
         var context = RouteFixtures.sidecar()
         context.meshDefaultRetry = try JSONDecoder().decode(
             VirtualServiceSpec.HTTPRetry.self, from: Data(#"{"attempts": 5, "retryOn": "reset"}"#.utf8))
-        let policy = try RouteFixtures.action(try RouteFixtures.route(#"[{"route": [{"destination": {"host": "reviews"}}]}]"#, context: context)).retryPolicy
+        let policy = try RouteFixtures.action(try await RouteFixtures.route(#"[{"route": [{"destination": {"host": "reviews"}}]}]"#, context: context)).retryPolicy
         #expect(policy.numRetries.value == 5 && policy.retryOn == "reset")
     }
 
     @Test("fault: a fixed delay and an HTTP abort with percentages in parts per million, as the fault filter's per-route config")
-    func fault() throws {
-        let route = try RouteFixtures.route(
+    func fault() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}],
               "fault": {"delay": {"fixedDelay": "7s", "percentage": {"value": 0.1}},
@@ -124,8 +124,8 @@ struct RoutePolicyTests {
     }
 
     @Test("fault: a gRPC abort by status name, and a delay with the legacy integer percent over 100")
-    func grpcFault() throws {
-        let route = try RouteFixtures.route(
+    func grpcFault() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}],
               "fault": {"delay": {"fixedDelay": "100ms", "percent": 20},
@@ -135,15 +135,15 @@ struct RoutePolicyTests {
             unpackingAny: try #require(route.typedPerFilterConfig["envoy.filters.http.fault"]))
         #expect(fault.abort.grpcStatus == 14)
         #expect(fault.delay.percentage.numerator == 20 && fault.delay.percentage.denominator == .hundred)
-        #expect(throws: HTTPRouteTranslationError.self) {
-            try RouteFixtures.routes(
+        await #expect(throws: HTTPRouteTranslationError.self) {
+            try await RouteFixtures.routes(
                 #"[{"route": [{"destination": {"host": "r"}}], "fault": {"abort": {"grpcStatus": "NOPE"}}}]"#)
         }
     }
 
     @Test("corsPolicy: origins, methods, headers, exposed headers, max age and credentials as the CORS filter's per-route policy")
-    func cors() throws {
-        let route = try RouteFixtures.route(
+    func cors() async throws {
+        let route = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}],
               "corsPolicy": {"allowOrigins": [{"exact": "https://example.com"}, {"regex": "https://.*\\\\.example\\\\.org"}],
@@ -160,7 +160,7 @@ struct RoutePolicyTests {
         #expect(policy.filterEnabled.defaultValue.numerator == 100 && policy.filterEnabled.defaultValue.denominator == .hundred)
         #expect(policy.forwardNotMatchingPreflights.value == true)
 
-        let legacy = try RouteFixtures.route(
+        let legacy = try await RouteFixtures.route(
             """
             [{"route": [{"destination": {"host": "reviews"}}],
               "corsPolicy": {"allowOrigin": ["https://old.example"], "unmatchedPreflights": "IGNORE"}}]
