@@ -70,7 +70,7 @@ struct RouteGenerator {
             hosts.append(host)
         }
         var fallback = Envoy_Config_Route_V3_VirtualHost()
-        if context.mesh.allowsAnyOutbound {
+        if context.allowsAnyOutbound(for: proxy) {
             fallback.name = "allow_any"
             fallback.routes = [HTTPRouteTranslator.defaultRoute(cluster: MeshNames.passthroughCluster)]
         } else {

@@ -73,9 +73,7 @@ struct SidecarListenerGenerator {
                     proxyCluster: proxy.node.cluster)
             ]
         } else {
-            chain.filters = [
-                try EnvoyBlocks.tcpProxy(statPrefix: "outbound|\(port)||", cluster: tcpCluster(port: port), mesh: context.mesh)
-            ]
+            chain.filters = [try tcpForward(port: port)]
         }
         var listener = Envoy_Config_Listener_V3_Listener()
         listener.name = "\(address)_\(port)"
@@ -83,6 +81,48 @@ struct SidecarListenerGenerator {
         listener.trafficDirection = .outbound
         listener.filterChains = [chain]
         return listener
+    }
+
+    /// The TCP proxy for an outbound TCP port: the mesh VirtualService's `tcp` route
+    /// for the port's one service when it has one (weights as written), else that
+    /// service's cluster, else the fallback.
+    func tcpForward(port: Int) throws -> Envoy_Config_Listener_V3_Filter {
+        let owners = context.visibleServices(for: proxy).filter { $0.port(port) != nil }
+        if owners.count == 1, let owner = owners.first,
+            let routing = context.virtualService(for: owner.hostname, gateway: "mesh", from: proxy.namespace),
+            let route = (routing.object.spec.tcp ?? []).first(where: { route in
+                let matches = route.match ?? []
+                return matches.isEmpty || matches.contains { ($0.port == nil || $0.port == port) && Self.admits($0, proxy) }
+            }),
+            let destinations = route.route, !destinations.isEmpty
+        {
+            let names = RouteDestinations(context: context, namespace: routing.namespace)
+            if destinations.count == 1 {
+                let cluster = names.clusterName(destinations[0].destination, defaultPort: port)
+                return try EnvoyBlocks.tcpProxy(statPrefix: cluster, cluster: cluster, mesh: context.mesh)
+            }
+            var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+            proxy.statPrefix = "outbound|\(port)||\(owner.hostname)"
+            var weighted = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster()
+            weighted.clusters = destinations.filter { ($0.weight ?? 0) > 0 }.map { destination in
+                var cluster = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster.ClusterWeight()
+                cluster.name = names.clusterName(destination.destination, defaultPort: port)
+                cluster.weight = UInt32(destination.weight ?? 0)
+                return cluster
+            }
+            proxy.weightedClusters = weighted
+            proxy.accessLog = try EnvoyBlocks.accessLogs(context.mesh)
+            return try EnvoyBlocks.networkFilter(EnvoyBlocks.tcpProxyName, proxy)
+        }
+        return try EnvoyBlocks.tcpProxy(statPrefix: "outbound|\(port)||", cluster: tcpCluster(port: port), mesh: context.mesh)
+    }
+
+    /// Whether an L4 match's source conditions hold for `proxy`.
+    static func admits(_ match: VirtualServiceSpec.L4MatchAttributes, _ proxy: MeshProxy) -> Bool {
+        if let labels = match.sourceLabels, !proxy.labels.matches(labels) { return false }
+        if let namespace = match.sourceNamespace, namespace != proxy.namespace { return false }
+        if let gateways = match.gateways, !gateways.isEmpty, !gateways.contains("mesh") { return false }
+        return true
     }
 
     /// The cluster a TCP port forwards to: its one service's, else the fallback.
@@ -95,7 +135,7 @@ struct SidecarListenerGenerator {
     }
 
     var fallbackCluster: String {
-        context.mesh.allowsAnyOutbound ? MeshNames.passthroughCluster : MeshNames.blackHoleCluster
+        context.allowsAnyOutbound(for: proxy) ? MeshNames.passthroughCluster : MeshNames.blackHoleCluster
     }
 
     func virtualOutbound() throws -> Envoy_Config_Listener_V3_Listener {

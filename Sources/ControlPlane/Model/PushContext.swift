@@ -88,6 +88,13 @@ public struct PushContext: Sendable {
         }
     }
 
+    /// Whether traffic to hosts outside the registry passes for `proxy`: its
+    /// Sidecar's `outboundTrafficPolicy` when set, else MeshConfig's.
+    public func allowsAnyOutbound(for proxy: MeshProxy) -> Bool {
+        if let mode = sidecar(for: proxy)?.spec.outboundTrafficPolicy?.mode { return mode == .allowAny }
+        return mesh.allowsAnyOutbound
+    }
+
     /// Gateways whose selector matches the router `proxy`'s labels.
     public func gateways(for proxy: MeshProxy) -> [Gateway] {
         gateways.filter { gateway in
