@@ -248,7 +248,8 @@ struct RouteFeatureTests {
             let reply = try await Self.exchange(mesh.url + "/")
             #expect(reply.status == 504, "\(reply.status) \(reply.body) after \(reply.elapsed)")
             #expect(reply.body == "upstream request timeout", "body: \(reply.body)")
-            #expect(reply.elapsed >= .milliseconds(500) && reply.elapsed < .seconds(3), "took \(reply.elapsed)")
+            // Envoy's timers can fire a millisecond or so early.
+            #expect(reply.elapsed >= .milliseconds(450) && reply.elapsed < .seconds(3), "took \(reply.elapsed)")
         }
         try await mesh.harness.expectNoRejects()
     }
