@@ -13,11 +13,12 @@ struct ClusterGenerator {
         var clusters: [Envoy_Config_Cluster_V3_Cluster] = []
         for service in context.visibleServices(for: proxy) {
             let rule = context.destinationRule(for: service.hostname, serviceNamespace: service.namespace, from: proxy.namespace)
+            let accounts = serviceAccounts(of: service)
             for port in service.ports {
                 for subset in [nil] + (rule?.spec.subsets ?? []).map(Optional.some) {
                     // A policy Envoy would refuse (a Maglev table that is not prime...)
                     // costs that one cluster, never the proxy's whole update.
-                    if let cluster = try? outbound(service, port: port, subset: subset, rule: rule) {
+                    if let cluster = try? outbound(service, port: port, subset: subset, rule: rule, serviceAccounts: accounts) {
                         clusters.append(cluster)
                     }
                 }
@@ -38,7 +39,8 @@ struct ClusterGenerator {
     }
 
     func outbound(
-        _ service: MeshService, port: MeshPort, subset: DestinationRuleSpec.Subset?, rule: ScopedDestinationRule?
+        _ service: MeshService, port: MeshPort, subset: DestinationRuleSpec.Subset?, rule: ScopedDestinationRule?,
+        serviceAccounts: [String]
     ) throws -> Envoy_Config_Cluster_V3_Cluster {
         var cluster = Envoy_Config_Cluster_V3_Cluster()
         cluster.name = MeshNames.outboundCluster(host: service.hostname, port: port.number, subset: subset?.name)
@@ -57,12 +59,6 @@ struct ClusterGenerator {
             cluster.type = .originalDst
             cluster.lbPolicy = .clusterProvided
         }
-        let serviceAccounts = service.subjectAltNames + Set(
-            context.registry.endpoints(of: service).compactMap { endpoint -> String? in
-                guard let account = endpoint.serviceAccount else { return nil }
-                return MeshNames.spiffeID(trustDomain: context.trustDomain, namespace: service.namespace, serviceAccount: account)
-            }
-        ).sorted()
         let input = ClusterPolicyInput(
             host: service.hostname, port: port.number, subset: subset?.name, portProtocol: port.portProtocol,
             destinationRule: rule?.spec.trafficPolicy, subsetPolicy: subset?.trafficPolicy,
@@ -78,6 +74,18 @@ struct ClusterGenerator {
             allowCredentialName: proxy.isRouter || rule?.spec.workloadSelector != nil)
         try ClusterPolicy.apply(input, to: &cluster)
         return cluster
+    }
+
+    /// The identities checked in mTLS to `service`: its declared subjectAltNames,
+    /// then the SPIFFE ids of its endpoints' service accounts (once per service, not
+    /// per cluster).
+    func serviceAccounts(of service: MeshService) -> [String] {
+        service.subjectAltNames + Set(
+            context.registry.endpoints(of: service).compactMap { endpoint -> String? in
+                guard let account = endpoint.serviceAccount else { return nil }
+                return MeshNames.spiffeID(trustDomain: context.trustDomain, namespace: service.namespace, serviceAccount: account)
+            }
+        ).sorted()
     }
 
     static func blackHole() -> Envoy_Config_Cluster_V3_Cluster {

@@ -87,7 +87,7 @@ struct InboundListeners {
             if inbound.portProtocol.isHTTP2 {
                 var options = Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions()
                 options.explicitHTTPConfig.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions()
-                cluster.typedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] =
+                cluster.typedExtensionProtocolOptions[ClusterPolicy.httpProtocolOptionsKey] =
                     try XDSResource.pack(options)
             }
             return cluster

@@ -158,20 +158,10 @@ public struct ScopedVirtualService: Sendable {
         self.namespace = namespace
         self.name = object.metadata.name ?? ""
         self.hosts = (object.spec.hosts ?? []).map { resolver.qualify($0, namespace: namespace) }
-        self.gateways = Self.resolveGateways(object.spec.gateways, namespace: namespace)
+        let written = object.spec.gateways ?? []
+        self.gateways = written.isEmpty
+            ? [GatewayReference.mesh] : Set(written.map { GatewayReference.resolve($0, namespace: namespace) })
         self.exportTo = ServiceRegistry.exportTo(object.spec.exportTo, namespace: namespace)
-    }
-
-    /// Gateway references as `NS/NAME` (a bare name is in the VirtualService's namespace).
-    static func resolveGateways(_ gateways: [String]?, namespace: String) -> Set<String> {
-        guard let gateways, !gateways.isEmpty else { return ["mesh"] }
-        return Set(gateways.map { gateway in
-            if gateway == "mesh" || gateway.contains("/") { return gateway }
-            // `name.namespace.svc.cluster.local` style references name the namespace second.
-            let parts = gateway.split(separator: ".")
-            if parts.count >= 2 { return "\(parts[1])/\(parts[0])" }
-            return "\(namespace)/\(gateway)"
-        })
     }
 
     public func isVisible(from namespace: String) -> Bool {
@@ -223,11 +213,19 @@ public struct ScopedDestinationRule: Sendable {
 
 /// Istio's host matching: exact names, `*` and `*.suffix` wildcards.
 public enum HostMatch {
+    /// Whether `hostname` and `pattern` can name the same host: equal, or one a
+    /// wildcard covering the other (both wildcards: either suffix the other), as
+    /// Istio's `host.Name.Matches`.
     public static func matches(_ hostname: String, pattern: String) -> Bool {
-        if pattern == "*" || pattern == hostname { return true }
-        if pattern.hasPrefix("*") { return hostname.hasSuffix(pattern.dropFirst()) }
-        if hostname.hasPrefix("*") { return pattern.hasSuffix(hostname.dropFirst()) }
-        return false
+        if hostname == pattern { return true }
+        switch (hostname.hasPrefix("*"), pattern.hasPrefix("*")) {
+        case (true, true):
+            let (a, b) = (hostname.dropFirst(), pattern.dropFirst())
+            return a.hasSuffix(b) || b.hasSuffix(a)
+        case (true, false): return pattern.hasSuffix(hostname.dropFirst())
+        case (false, true): return hostname.hasSuffix(pattern.dropFirst())
+        case (false, false): return false
+        }
     }
 
     /// The rule whose host is the closest match: exact first, then the longest wildcard.

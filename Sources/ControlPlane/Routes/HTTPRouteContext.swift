@@ -80,14 +80,7 @@ public struct HTTPRouteContext: Sendable {
     /// does: `name` and `./name` are in the VirtualService's namespace, the legacy
     /// `name.ns(.svc...)` form becomes `ns/name`, `ns/name` and `mesh` stay.
     public func resolveGateway(_ name: String) -> String {
-        if name == Self.meshGateway { return name }
-        if let slash = name.firstIndex(of: "/") {
-            let before = name[..<slash]
-            return before == "." ? "\(namespace)/\(name[name.index(after: slash)...])" : name
-        }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 1 { return "\(namespace)/\(name)" }
-        return "\(parts[1])/\(parts[0])"
+        GatewayReference.resolve(name, namespace: namespace)
     }
 
     /// The destination with its host fully qualified against the VirtualService's

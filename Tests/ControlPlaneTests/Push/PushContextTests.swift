@@ -86,4 +86,32 @@ struct PushContextTests {
         // c's Sidecar admits only namespace a, whose service is not exported to c.
         #expect(try visible("c") == [])
     }
+
+    @Test("gateway references resolve as Istio reads them: name, ns/name, name.ns.svc.DOMAIN")
+    func gatewayReferences() throws {
+        let context = try Self.context(
+            """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: web, namespace: shop}
+            spec:
+              hosts: [web.example.com]
+              gateways: [edge, front, istio-system/ingress, public.gateways.svc.cluster.local]
+              http: [{route: [{destination: {host: web}}]}]
+            """)
+        let gateways = try #require(context.virtualServices.first?.gateways)
+        #expect(gateways == ["shop/edge", "shop/front", "istio-system/ingress", "gateways/public"])
+        #expect(context.virtualServices(gateway: "shop/edge", from: "shop").map(\.name) == ["web"])
+        #expect(context.virtualServices(gateway: "mesh", from: "shop").isEmpty)
+    }
+
+    @Test("host matching is Istio's: a wildcard covers names and narrower wildcards, either way round")
+    func hostMatching() {
+        #expect(HostMatch.matches("reviews.default.svc.cluster.local", pattern: "*.svc.cluster.local"))
+        #expect(HostMatch.matches("*.svc.cluster.local", pattern: "reviews.default.svc.cluster.local"))
+        #expect(HostMatch.matches("*.example.com", pattern: "*.shop.example.com"))
+        #expect(HostMatch.matches("*.shop.example.com", pattern: "*.example.com"))
+        #expect(!HostMatch.matches("shop.example.com", pattern: "*.other.com"))
+        #expect(!HostMatch.matches("a.example.com", pattern: "b.example.com"))
+    }
 }

@@ -37,7 +37,7 @@ public struct ConflictingMeshGatewayHostsAnalyzer: Analyzer {
         for key in byHost.keys.sorted() {
             var list = byHost[key] ?? []
             if key.scope != "*" {
-                for other in byHost.keys.sorted() where other.scope == "*" && HostMatching.matches(key.host, other.host) {
+                for other in byHost.keys.sorted() where other.scope == "*" && HostMatch.matches(key.host, pattern: other.host) {
                     list += byHost[other] ?? []
                 }
             }

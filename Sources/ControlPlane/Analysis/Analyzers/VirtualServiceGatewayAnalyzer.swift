@@ -20,7 +20,7 @@ public struct VirtualServiceGatewayAnalyzer: Analyzer {
         for virtualService in context.list(VirtualService.self) {
             let spec = virtualService.resource.spec
             for reference in spec.gateways ?? [] where reference != "mesh" {
-                let (namespace, name) = Self.split(reference, defaultNamespace: virtualService.namespace)
+                let (namespace, name) = GatewayReference.parts(reference, namespace: virtualService.namespace)
                 let key = ObjectKey(group: Gateway.groupKind.group, kind: "Gateway", namespace: namespace, name: name)
                 let kubernetesKey = ObjectKey(
                     group: KubernetesGateway.groupKind.group, kind: "Gateway", namespace: namespace, name: name)
@@ -54,32 +54,18 @@ public struct VirtualServiceGatewayAnalyzer: Analyzer {
     static func gateway(_ gateway: Located<KubernetesGateway>, admits hosts: [String]) -> Bool {
         for listener in gateway.resource.spec.listeners ?? [] {
             guard let hostname = listener.hostname, !hostname.isEmpty else { return true }
-            if hosts.contains(where: { HostMatching.matches(hostname, $0) }) { return true }
+            if hosts.contains(where: { HostMatch.matches(hostname, pattern: $0) }) { return true }
         }
         return false
-    }
-
-    /// `ns/name` or `name` (in `defaultNamespace`).
-    static func split(_ reference: String, defaultNamespace: String) -> (namespace: String, name: String) {
-        guard let slash = reference.firstIndex(of: "/") else { return (defaultNamespace, reference) }
-        return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
     }
 
     /// Whether a server host of `gateway` visible to `namespace` matches one of `hosts`.
     /// Server hosts are `host`, `ns/host`, `./host` (the Gateway's namespace) or `*/host`.
     static func gateway(_ gateway: Located<Gateway>, admits hosts: [String], from namespace: String) -> Bool {
-        for server in gateway.resource.spec.servers ?? [] {
-            for serverHost in server.hosts ?? [] {
-                var host = serverHost
-                if let slash = serverHost.firstIndex(of: "/") {
-                    var scope = String(serverHost[..<slash])
-                    host = String(serverHost[serverHost.index(after: slash)...])
-                    if scope == "." { scope = gateway.namespace }
-                    if scope != "*" && scope != namespace { continue }
-                }
-                if hosts.contains(where: { HostMatching.matches(host, $0) }) { return true }
+        (gateway.resource.spec.servers ?? []).contains { server in
+            hosts.contains {
+                GatewayHosts.admits(server.hosts ?? [], host: $0, namespace: namespace, gatewayNamespace: gateway.namespace)
             }
         }
-        return false
     }
 }
