@@ -10,37 +10,7 @@ import Testing
 struct RouteFeatureTests {
     /// One test's mesh: the harness, the gateway's URL and the backends, kept
     /// together so the backends live as long as the test uses the mesh.
-    final class Mesh {
-        let harness: MeshHarness
-        let url: String
-        let backends: [String: ScriptedBackend]
-
-        init(harness: MeshHarness, url: String, backends: [String: ScriptedBackend]) {
-            self.harness = harness
-            self.url = url
-            self.backends = backends
-        }
-
-        subscript(subset: String) -> ScriptedBackend { backends[subset]! }
-
-        /// The routes the gateway Envoy holds, from its admin `/config_dump`.
-        func gatewayRoutes() async -> String {
-            guard let gateway = harness.envoys.first else { return "no gateway" }
-            return (try? await gateway.admin("/config_dump?resource=dynamic_route_configs")) ?? "no admin answer"
-        }
-
-        /// Waits until the gateway's answer at `path` satisfies `accept`; on timeout,
-        /// the error carries the gateway's routes, to tell a missing push from a
-        /// wrong translation.
-        @discardableResult
-        func waitFor(_ path: String, until accept: (Exchange) -> Bool) async throws -> Exchange {
-            do {
-                return try await RouteFeatureTests.waitFor(url + path, until: accept)
-            } catch let timeout as WaitTimeout {
-                throw WaitTimeout(what: timeout.what, stderr: "gateway routes:\n\(await gatewayRoutes())")
-            }
-        }
-    }
+    typealias Mesh = GatewayMesh
 
     /// A backend of service `shop`: the subset it forms, its address and its script.
     struct BackendSpec {

@@ -19,56 +19,7 @@ struct TrafficPolicyTests {
 
     /// One test's mesh: the harness, the gateway's URL and the backends by name, kept
     /// together so the backends live as long as the test uses the mesh.
-    final class Mesh {
-        let harness: MeshHarness
-        let url: String
-        let backends: [String: ScriptedBackend]
-
-        init(harness: MeshHarness, url: String, backends: [String: ScriptedBackend]) {
-            self.harness = harness
-            self.url = url
-            self.backends = backends
-        }
-
-        subscript(name: String) -> ScriptedBackend { backends[name]! }
-
-        var gateway: EnvoyProcess { harness.envoys[0] }
-
-        /// The clusters the gateway Envoy holds, from its admin `/config_dump`.
-        func gatewayClusters() async -> String {
-            (try? await gateway.admin("/config_dump?resource=dynamic_active_clusters")) ?? "no admin answer"
-        }
-
-        /// A stat of the `shop` cluster on the gateway, 0 when Envoy has none yet.
-        func shopStat(_ name: String) async throws -> Int {
-            try await gateway.stat("cluster.\(TrafficPolicyTests.shopCluster).\(name)") ?? 0
-        }
-
-        /// The `shop` cluster as the gateway Envoy holds it (its config_dump JSON).
-        func shopCluster() async throws -> [String: Any] {
-            let text = try await gateway.admin("/config_dump?resource=dynamic_active_clusters")
-            let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-            for config in root["configs"] as? [[String: Any]] ?? [] {
-                if let cluster = config["cluster"] as? [String: Any], cluster["name"] as? String == TrafficPolicyTests.shopCluster {
-                    return cluster
-                }
-            }
-            throw WaitTimeout(what: "cluster \(TrafficPolicyTests.shopCluster) on the gateway", stderr: text)
-        }
-
-        /// Waits until the gateway's answer at `path` satisfies `accept`; on timeout,
-        /// the error carries the gateway's clusters.
-        @discardableResult
-        func waitFor(
-            _ path: String = "/", headers: [(String, String)] = [], until accept: (RouteFeatureTests.Exchange) -> Bool
-        ) async throws -> RouteFeatureTests.Exchange {
-            do {
-                return try await RouteFeatureTests.waitFor(url + path, headers: headers, until: accept)
-            } catch let timeout as WaitTimeout {
-                throw WaitTimeout(what: timeout.what, stderr: "gateway clusters:\n\(await gatewayClusters())")
-            }
-        }
-    }
+    typealias Mesh = GatewayMesh
 
     /// A backend of service `shop`: its name, address and script.
     struct BackendSpec {
@@ -161,16 +112,6 @@ struct TrafficPolicyTests {
         return Mesh(harness: harness, url: "http://127.0.0.1:\(gatewayPort)", backends: backends)
     }
 
-    /// Sends `count` GETs one after another and counts the answers by body; other
-    /// statuses under "!STATUS".
-    static func tally(_ url: String, count: Int, headers: [(String, String)] = []) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for _ in 0..<count {
-            let reply = try await RouteFeatureTests.exchange(url, headers: headers)
-            counts[reply.status == 200 ? reply.body : "!\(reply.status)", default: 0] += 1
-        }
-        return counts
-    }
 
     // MARK: DestinationRule traffic policies
 
@@ -236,7 +177,7 @@ struct TrafficPolicyTests {
         #expect(warmUp["!500", default: 0] >= 1 && warmUp["!500", default: 0] <= 10, "warm-up answers: \(warmUp)")
 
         let failingBefore = try await mesh["bad"].requests().count
-        let counts = try await Self.tally(mesh.url + "/after", count: 50)
+        let counts = try await MeshHarness.tally(mesh.url + "/after", count: 50)
         #expect(counts["good", default: 0] >= 48, "after ejection: \(counts)")
         let failingAfter = try await mesh["bad"].requests().count
         #expect(failingAfter - failingBefore <= 2, "the ejected endpoint still got \(failingAfter - failingBefore) requests")
@@ -291,7 +232,7 @@ struct TrafficPolicyTests {
                 """)
         try await mesh.waitFor { $0.status == 200 }
 
-        let counts = try await Self.tally(mesh.url + "/spread", count: 40)
+        let counts = try await MeshHarness.tally(mesh.url + "/spread", count: 40)
         #expect(Set(counts.keys) == ["one", "two"], "answers: \(counts)")
         if simple == "ROUND_ROBIN" {
             // One keep-alive connection stays on one Envoy worker, whose rotation
@@ -578,5 +519,24 @@ enum TCPClient {
             received += buffer[..<count]
         }
         return String(decoding: received, as: UTF8.self)
+    }
+}
+
+extension GatewayMesh {
+    /// A stat of the `shop` cluster on the gateway, 0 when Envoy has none yet.
+    func shopStat(_ name: String) async throws -> Int {
+        try await gateway.stat("cluster.\(TrafficPolicyTests.shopCluster).\(name)") ?? 0
+    }
+
+    /// The `shop` cluster as the gateway Envoy holds it (its config_dump JSON).
+    func shopCluster() async throws -> [String: Any] {
+        let text = try await gateway.admin("/config_dump?resource=dynamic_active_clusters")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        for config in root["configs"] as? [[String: Any]] ?? [] {
+            if let cluster = config["cluster"] as? [String: Any], cluster["name"] as? String == TrafficPolicyTests.shopCluster {
+                return cluster
+            }
+        }
+        throw WaitTimeout(what: "cluster \(TrafficPolicyTests.shopCluster) on the gateway", stderr: text)
     }
 }
