@@ -174,7 +174,10 @@ struct TrafficPolicyTests {
             warmUp[reply.status == 200 ? reply.body : "!\(reply.status)", default: 0] += 1
             inARow = reply.status == 200 ? inARow + 1 : 0
         }
-        #expect(warmUp["!500", default: 0] >= 1 && warmUp["!500", default: 0] <= 10, "warm-up answers: \(warmUp)")
+        // The failing endpoint was tried, and dropped after a handful of failures
+        // (ejection may already happen while the routes are awaited above).
+        let tried = try await mesh["bad"].requests().count
+        #expect(tried >= 1 && tried <= 20, "the failing endpoint got \(tried) requests; warm-up answers: \(warmUp)")
 
         let failingBefore = try await mesh["bad"].requests().count
         let counts = try await MeshHarness.tally(mesh.url + "/after", count: 50)
