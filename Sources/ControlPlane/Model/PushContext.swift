@@ -17,6 +17,8 @@ public struct PushContext: Sendable {
     public let sidecars: [Sidecar]
     /// Kubernetes Secrets by `namespace/name`, for gateways' `credentialName`.
     public let secrets: [String: Secret]
+    /// AuthorizationPolicies and RequestAuthentications by namespace.
+    public let authorization: AuthorizationIndex
     /// Positions in `virtualServices` by exact host, and those with wildcard hosts,
     /// so a host's routing is found without scanning every VirtualService.
     private let virtualServicesByHost: HostIndex
@@ -41,6 +43,7 @@ public struct PushContext: Sendable {
         self.secrets = Dictionary(
             snapshot.list(Secret.self).map { ("\($0.metadata.namespace ?? "default")/\($0.metadata.name ?? "")", $0) },
             uniquingKeysWith: { first, _ in first })
+        self.authorization = AuthorizationIndex(snapshot: snapshot, rootNamespace: mesh.resolvedRootNamespace)
     }
 
     // MARK: Services
