@@ -3,12 +3,16 @@ public import Discovery
 /// An AuthorizationPolicy with the identity translation needs (its name goes into
 /// Envoy's policy names) and whether it is a dry run.
 public struct ScopedAuthorizationPolicy: Sendable, Equatable {
+    /// The policy's namespace (the root namespace's apply mesh-wide).
     public let namespace: String
+    /// Its name, part of the Envoy policy names (`ns[NS]-policy[NAME]-rule[I]`).
     public let name: String
+    /// The spec as written.
     public let spec: AuthorizationPolicySpec
     /// `istio.io/dry-run: "true"`: evaluated and counted by Envoy, never enforced.
     public let dryRun: Bool
 
+    /// Reads namespace, name, spec and the dry-run annotation of `policy`.
     public init(_ policy: AuthorizationPolicy) {
         self.namespace = policy.metadata.namespace ?? "default"
         self.name = policy.metadata.name ?? ""
@@ -27,10 +31,14 @@ public struct ScopedAuthorizationPolicy: Sendable, Equatable {
 
 /// A RequestAuthentication's namespace, name and spec.
 public struct ScopedRequestAuthentication: Sendable, Equatable {
+    /// The policy's namespace.
     public let namespace: String
+    /// Its name.
     public let name: String
+    /// The spec as written.
     public let spec: RequestAuthenticationSpec
 
+    /// Reads namespace, name and spec of `policy`.
     public init(_ policy: RequestAuthentication) {
         self.namespace = policy.metadata.namespace ?? "default"
         self.name = policy.metadata.name ?? ""
@@ -40,11 +48,16 @@ public struct ScopedRequestAuthentication: Sendable, Equatable {
 
 /// The AuthorizationPolicies that apply to one proxy, by action.
 public struct ApplicableAuthorizationPolicies: Sendable, Equatable {
+    /// CUSTOM policies (enforced fail-closed, see ``AuthorizationFilterBuilder``).
     public var custom: [ScopedAuthorizationPolicy] = []
+    /// DENY policies.
     public var deny: [ScopedAuthorizationPolicy] = []
+    /// ALLOW policies (also those without `action`).
     public var allow: [ScopedAuthorizationPolicy] = []
+    /// AUDIT policies.
     public var audit: [ScopedAuthorizationPolicy] = []
 
+    /// Whether no policy applies.
     public var isEmpty: Bool { custom.isEmpty && deny.isEmpty && allow.isEmpty && audit.isEmpty }
 
     mutating func add(_ policy: ScopedAuthorizationPolicy) {
