@@ -19,6 +19,10 @@ public enum MeshAnalysis {
         ConflictingServiceEntryProtocolAnalyzer(),
         ConflictingGatewayAnalyzer(),
         SidecarSelectorAnalyzer(),
+        SecurityPolicyWorkloadAnalyzer(),
+        PrincipalTrustDomainAnalyzer(),
+        HTTPFieldsOnTCPAnalyzer(),
+        CustomAuthorizationAnalyzer(),
     ]
 
     /// The findings of `analyzers` over `context`, without repeats, sorted by
