@@ -23,6 +23,7 @@ public enum MeshAnalysis {
         PrincipalTrustDomainAnalyzer(),
         HTTPFieldsOnTCPAnalyzer(),
         CustomAuthorizationAnalyzer(),
+        PortLevelMTLSAnalyzer(),
     ]
 
     /// The findings of `analyzers` over `context`, without repeats, sorted by
