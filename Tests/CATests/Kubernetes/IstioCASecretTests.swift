@@ -104,8 +104,9 @@ struct IstioCASecretTests {
                 let rotated = ca.current
                 #expect(rotated.certificate != authority.certificate)
                 let expected = try rotated.certificate.serializeAsPEM().pemString + "\n"
-                try await eventually("the rotated root in the Secret") { cluster.secretData()?["ca-cert.pem"] == expected }
-                #expect(sync.isWritten)
+                try await eventually("the rotated root in the Secret") {
+                    sync.isWritten && cluster.secretData()?["ca-cert.pem"] == expected
+                }
                 let data = try #require(cluster.secretData())
                 // The bundle keeps both roots through the overlap, so a restart does too.
                 #expect(data["root-cert.pem"] == (try CADirectory.pem([rotated.certificate, authority.certificate])))
