@@ -21,21 +21,8 @@ struct KubernetesCATests {
         let scratch = try ScratchDirectory("controld-kube-ca")
         let directory = scratch.url
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer {
-                server.closeAllWatches()
-                group.cancelAll()
-            }
-            let kubeconfig = directory.appendingPathComponent("kubeconfig").path
-            try """
-            apiVersion: v1
-            kind: Config
-            current-context: stand-in
-            clusters: [{name: stand-in, cluster: {server: "\(try await server.baseURL())"}}]
-            contexts: [{name: stand-in, context: {cluster: stand-in, user: controld}}]
-            users: [{name: controld, user: {token: controld-token}}]
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try await server.serving { url in
+            let kubeconfig = try Self.kubeconfig(server: url, in: directory)
 
             let (first, address) = try await serve(kubeconfig: kubeconfig, in: directory)
             let secret = try await waitForSecret(server)
@@ -65,6 +52,45 @@ struct KubernetesCATests {
             second.process.terminate()
             #expect(try await second.waitForExit(within: ServeTests.shutdownLimit) == 0)
         }
+    }
+
+    @Test func aSecretWhoseKeyDoesNotMatchStopsControldWithOneLine() async throws {
+        let server = StandInAPIServer([.namespaces, .configMaps])
+        let scratch = try ScratchDirectory("controld-kube-ca-bad")
+        let directory = scratch.url
+        // A certificate, and a key that is not its own.
+        let made = try await openssl(
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+             "-subj", "/O=cluster.local", "-keyout", "own.key", "-out", "ca.pem"], in: directory)
+        #expect(made.status == 0, "\(made.output)")
+        let other = try await openssl(
+            ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "other.key"], in: directory)
+        #expect(other.status == 0, "\(other.output)")
+        func base64(_ file: String) throws -> String {
+            try Data(contentsOf: directory.appendingPathComponent(file)).base64EncodedString()
+        }
+        server.apply(
+            .secrets,
+            [
+                "apiVersion": "v1", "kind": "Secret", "type": "istio.io/ca-root",
+                "metadata": ["name": "istio-ca-secret", "namespace": "istio-system"],
+                "data": ["ca-cert.pem": try base64("ca.pem"), "ca-key.pem": try base64("other.key")],
+            ])
+        try await server.serving { url in
+            let controld = try ControldProcess([
+                "serve", "--kubeconfig", try Self.kubeconfig(server: url, in: directory), "--monitoring-addr",
+                "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--secure-grpc-addr", "127.0.0.1:0", "--log-format", "json",
+            ])
+            #expect(try await controld.waitForExit(within: .seconds(60)) == 1)
+            let lines = controld.standardErrorLines.filter { !$0.hasPrefix("{") }
+            #expect(lines == ["controld: --kubeconfig \(url): Secret istio-system/istio-ca-secret: ca-key.pem does not match ca-cert.pem"])
+            // Nothing was overwritten.
+            #expect(server.requests(method: "PUT", pathPrefix: "/api/v1/namespaces/istio-system/secrets").isEmpty)
+        }
+    }
+
+    private static func kubeconfig(server: String, in directory: URL) throws -> String {
+        try StandInAPIServer.writeKubeconfig(server: server, token: "controld-token", in: directory)
     }
 
     /// Starts `controld serve` against the stand-in; returns it and its secure address.

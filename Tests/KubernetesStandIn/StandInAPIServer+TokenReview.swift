@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Hummingbird
 
 /// `POST /apis/authentication.k8s.io/v1/tokenreviews` as the real server answers it:

@@ -238,6 +238,34 @@ public final class StandInAPIServer: Sendable {
         try await app.run()
     }
 
+    /// Serves while `body` runs with the base URL, then ends every watch and stops.
+    public func serving<Result: Sendable>(_ body: (_ baseURL: String) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            defer {
+                closeAllWatches()
+                group.cancelAll()
+            }
+            return try await body(try await baseURL())
+        }
+    }
+
+    /// A kubeconfig whose current context reaches `server` with bearer `token`, written
+    /// to `directory`; returns its path.
+    public static func writeKubeconfig(server: String, token: String, in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("kubeconfig").path
+        let text = """
+            apiVersion: v1
+            kind: Config
+            current-context: stand-in
+            clusters: [{name: stand-in, cluster: {server: "\(server)"}}]
+            contexts: [{name: stand-in, context: {cluster: stand-in, user: controld}}]
+            users: [{name: controld, user: {token: \(token)}}]
+            """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// The server's base URL, once it listens.
     public func baseURL() async throws -> String {
         for _ in 0..<1000 {

@@ -48,14 +48,7 @@ public enum CAServices {
             return [.init(service: service, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "ca")]
         }
         let directory = CADirectory(path: settings.directory)
-        let authority: SigningAuthority
-        do {
-            authority = try await directory.loadOrCreate(
-                keyType: settings.keyType, trustDomain: settings.trustDomain, rootLifetime: settings.rootLifetime,
-                now: Date())
-        } catch {
-            throw StartupError(flag: "--ca-dir", value: settings.directory, problem: error.problem, kind: .runtime)
-        }
+        let authority = try await load(directory, settings: settings)
         var reviewer: (any TokenReviewer)?
         if let jwksFile = settings.jwksFile {
             do {
@@ -73,6 +66,18 @@ public enum CAServices {
                 serviceName: "secure-grpc"),
             .init(service: runtime.maintenance, serviceName: "ca-maintenance"),
         ]
+    }
+
+    /// The authority in `directory` (plugged in, made earlier, or made now); a failure
+    /// is one line naming `--ca-dir`.
+    static func load(_ directory: CADirectory, settings: CASettings) async throws(StartupError) -> SigningAuthority {
+        do {
+            return try await directory.loadOrCreate(
+                keyType: settings.keyType, trustDomain: settings.trustDomain, rootLifetime: settings.rootLifetime,
+                now: Date())
+        } catch {
+            throw StartupError(flag: "--ca-dir", value: settings.directory, problem: error.problem, kind: .runtime)
+        }
     }
 
     /// What runs a CA once its root is known, in either mode: the secure port serving

@@ -46,16 +46,8 @@ struct KubernetesCAService: ServiceLifecycle.Service {
         xds: XDSServer, metrics: CAMetrics, environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws(StartupError) -> KubernetesCAService {
         let directory = CADirectory(path: settings.directory)
-        var pluggedIn: SigningAuthority?
-        if directory.holdsPluggedInCA {
-            do {
-                pluggedIn = try await directory.loadOrCreate(
-                    keyType: settings.keyType, trustDomain: settings.trustDomain, rootLifetime: settings.rootLifetime,
-                    now: Date())
-            } catch {
-                throw StartupError(flag: "--ca-dir", value: settings.directory, problem: error.problem, kind: .runtime)
-            }
-        }
+        // A plugged-in CA is loaded (and checked) before anything listens, as in file mode.
+        let pluggedIn = directory.holdsPluggedInCA ? try await CAServices.load(directory, settings: settings) : nil
         let client: KubernetesObjectClient
         do {
             client = try KubernetesObjectClient(connection: kubernetes.connection)

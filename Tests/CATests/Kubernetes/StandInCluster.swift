@@ -23,13 +23,7 @@ struct StandInCluster {
     ) async throws {
         let server = StandInAPIServer(kinds)
         for (name, labels) in namespaces { server.apply(.namespaces, Self.namespace(name, labels: labels)) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer {
-                server.closeAllWatches()
-                group.cancelAll()
-            }
-            let url = try await server.baseURL()
+        try await server.serving { url in
             let connection = KubernetesConnection(server: url, bearerToken: .token("controld-token"), origin: "test")
             let client = try KubernetesObjectClient(connection: connection, timeout: .seconds(10))
             do {
