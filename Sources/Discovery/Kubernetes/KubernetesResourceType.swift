@@ -7,6 +7,9 @@ public struct KubernetesResourceType: Sendable, Hashable, CustomStringConvertibl
     /// The resource name in URLs, such as `virtualservices`.
     public var plural: String
     public var kind: String
+    /// Narrows lists and watches to matching objects (`metadata.name=istio-ca-root-cert`);
+    /// nil reads every object of the kind.
+    public var fieldSelector: String? = nil
 
     public init(group: String, version: String, plural: String, kind: String) {
         self.group = group
