@@ -156,10 +156,7 @@ struct KubernetesCATests {
     /// Runs openssl without holding a thread of the shared pool: its output goes to a
     /// file and its exit is polled.
     private func openssl(_ arguments: [String], in directory: URL) async throws -> (status: Int32, output: String) {
-        let tool = try ChildProcess(
-            name: "openssl-\(UUID().uuidString)", executable: URL(fileURLWithPath: "/usr/bin/env"),
-            arguments: ["openssl"] + arguments, directory: directory)
-        while tool.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        return (tool.process.terminationStatus, tool.output)
+        let result = try await CommandLineTool.run("openssl", arguments, in: directory)
+        return (result.status, result.output + result.errors)
     }
 }
