@@ -78,28 +78,40 @@ extension StandInAPIServer {
 }
 
 /// A fieldSelector of `metadata.name=…` and `metadata.namespace=…` terms (comma
-/// separated), the ones the API server supports on every kind.
+/// separated), the ones the API server supports on every kind, and `type=…` /
+/// `type!=…`, which it supports on Secrets.
 struct FieldSelector: Sendable {
     var name: String?
     var namespace: String?
+    var type: String?
+    var notTypes: [String] = []
 
     init?(_ text: String?) {
         guard let text, !text.isEmpty else { return nil }
         for term in text.split(separator: ",") {
+            if let range = term.range(of: "!=") {
+                if term[..<range.lowerBound] == "type" { notTypes.append(String(term[range.upperBound...])) }
+                continue
+            }
             let pair = term.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { continue }
             switch pair[0] {
             case "metadata.name": name = pair[1]
             case "metadata.namespace": namespace = pair[1]
+            case "type": type = pair[1]
             default: continue
             }
         }
     }
 
-    /// Whether the object stored under `key` (`namespace/name`) matches.
-    func matches(key: String) -> Bool {
+    /// Whether the object stored under `key` (`namespace/name`) matches; `object`
+    /// is read only when a `type` term needs it.
+    func matches(key: String, object: () -> [String: Any]) -> Bool {
         let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 else { return false }
-        return (name == nil || parts[1] == name) && (namespace == nil || parts[0] == namespace)
+        guard (name == nil || parts[1] == name) && (namespace == nil || parts[0] == namespace) else { return false }
+        guard type != nil || !notTypes.isEmpty else { return true }
+        let objectType = object()["type"] as? String ?? ""
+        return (type == nil || objectType == type) && !notTypes.contains(objectType)
     }
 }

@@ -329,7 +329,9 @@ public final class StandInAPIServer: Sendable {
         _ type: KubernetesResourceType, limit: Int?, continue token: String?, selector: FieldSelector?
     ) -> Response {
         let (collection, resourceVersion) = state.withLock { ($0.collections[type.collectionPath]!, $0.resourceVersion) }
-        let sorted = collection.objects.values.filter { selector?.matches(key: $0.key) ?? true }.sorted { $0.key < $1.key }
+        let sorted = collection.objects.values.filter { stored in
+            selector?.matches(key: stored.key, object: { Self.parse(stored.json) }) ?? true
+        }.sorted { $0.key < $1.key }
         var start = 0
         if let token, !token.isEmpty {
             guard let data = Data(base64Encoded: token),
@@ -379,7 +381,9 @@ public final class StandInAPIServer: Sendable {
                 return id
             }
             for event in state.collections[type.collectionPath]!.history
-            where event.resourceVersion > resourceVersion && (selector?.matches(key: event.key) ?? true) {
+            where event.resourceVersion > resourceVersion
+                && (selector?.matches(key: event.key, object: { Self.eventObject(event.line) }) ?? true)
+            {
                 continuation.yield(.bytes(event.line))
             }
             state.collections[type.collectionPath]!.watchers[id] = continuation
@@ -425,7 +429,7 @@ public final class StandInAPIServer: Sendable {
             state.collections[type.collectionPath]?.history.append((resourceVersion, key, line))
             let collection = state.collections[type.collectionPath]
             let watchers = (collection?.watchers ?? [:]).filter { id, _ in
-                collection?.watcherFilters[id]?.matches(key: key) ?? true
+                collection?.watcherFilters[id]?.matches(key: key, object: { Self.parse(object) }) ?? true
             }
             return (resourceVersion, line, Array(watchers.values))
         }
@@ -436,6 +440,11 @@ public final class StandInAPIServer: Sendable {
     }
 
     // MARK: Wire format
+
+    /// The object inside a watch event line.
+    static func eventObject(_ line: Data) -> [String: Any] {
+        parse(line)["object"] as? [String: Any] ?? [:]
+    }
 
     public static func line(type: String, object: Data) -> Data {
         var line = Data("{\"type\":\"\(type)\",\"object\":".utf8)
