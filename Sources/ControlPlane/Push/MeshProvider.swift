@@ -12,13 +12,25 @@ public final class MeshProvider: ResourceProvider {
         /// never stored beside the new context's.
         var generation = 0
         var routeTables = SharedRouteTables()
+        /// Whether the context describes the whole mesh yet (see ``open()``).
+        var isOpen: Bool
     }
 
     private let state: Mutex<State>
 
-    public init(context: PushContext) {
-        self.state = Mutex(State(context: context))
+    /// A provider serving `context`; with `open: false` every request waits until
+    /// ``open()``, so a proxy connecting while sources are still being read gets the
+    /// mesh, not an empty one that would tear down its listeners.
+    public init(context: PushContext, open: Bool = true) {
+        self.state = Mutex(State(context: context, isOpen: open))
     }
+
+    /// Lets waiting and future requests through: the context is now complete.
+    public func open() {
+        state.withLock { $0.isOpen = true }
+    }
+
+    public var isOpen: Bool { state.withLock { $0.isOpen } }
 
     /// The context generations use from now on.
     public var context: PushContext {
@@ -35,6 +47,8 @@ public final class MeshProvider: ResourceProvider {
     public var typeURLs: Set<TypeURL> { MeshGenerator.typeURLs }
 
     public func resources(_ typeURL: TypeURL, for proxy: ProxyNode, names: Set<String>?) async throws -> [XDSResource] {
+        // Only at start-up: a short poll keeps the wait cancellable with the stream.
+        while !isOpen { try await Task.sleep(for: .milliseconds(50)) }
         let (context, generation) = state.withLock { ($0.context, $0.generation) }
         let generator = MeshGenerator(context: context)
         // Named sidecar and gateway route tables are shared; everything else

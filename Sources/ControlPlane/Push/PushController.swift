@@ -60,18 +60,25 @@ public final class PushController: Sendable {
         self.metricsFactory = metricsFactory
     }
 
-    /// A provider with an empty mesh, for the server to start with.
+    /// A provider with an empty mesh for the server to start with, holding every
+    /// request until ``run(waitingFor:)`` has built the first complete context.
     public static func makeProvider(settings: Settings) -> MeshProvider {
-        MeshProvider(context: PushContext(snapshot: ConfigSnapshot(), mesh: settings.mesh, clusterDomain: settings.clusterDomain))
+        MeshProvider(
+            context: PushContext(snapshot: ConfigSnapshot(), mesh: settings.mesh, clusterDomain: settings.clusterDomain),
+            open: false)
     }
 
     public var lastPush: PushStatus? { state.withLock { $0.lastPush } }
 
-    /// Follows the store until cancelled.
-    public func run() async {
+    /// Follows the store until cancelled. The first context is built once
+    /// `sourcesSynced` returns (every source has read its first complete state, as
+    /// istiod waits for its informers), and only then are proxies answered.
+    public func run(waitingFor sourcesSynced: @Sendable () async -> Void = {}) async {
+        await sourcesSynced()
         let events = store.events()
         // Whatever the store held before we subscribed counts as a change.
         rebuild(events: [], reason: "config", debounced: .zero, changes: 0)
+        provider.open()
         let (wake, wakeUp) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {

@@ -27,4 +27,11 @@ public final class Readiness: Sendable {
     public var isReady: Bool {
         pending.withLock { $0.isEmpty }
     }
+
+    /// Returns once every source has synced, or when the task is cancelled.
+    public func waitUntilSynced() async {
+        while !isReady && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
 }

@@ -62,7 +62,7 @@ public enum ServeGroup {
                 .init(service: monitoring, serviceName: "monitoring"),
                 // A bind failure stops the others gently, so the one-line error stands alone.
                 .init(service: xds, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "xds"),
-                .init(service: PushControllerService(controller: pushController), serviceName: "push"),
+                .init(service: PushControllerService(controller: pushController, readiness: readiness), serviceName: "push"),
             ] + caServices
                 + sources.map {
                     // A source stops only on shutdown; if it ever ends, serving goes on.

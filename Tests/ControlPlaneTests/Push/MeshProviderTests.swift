@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import Synchronization
 import Testing
 import XDS
 
@@ -60,5 +61,28 @@ struct MeshProviderTests {
         provider.context = try PushContextTests.context(Self.mesh.replacingOccurrences(of: "subset: v1}}]", with: "subset: v2}}]"))
         let after = try await provider.resources(.route, for: try Self.node("10.0.0.2", app: "web"), names: ["9080"])
         #expect(try Self.clusters(in: try #require(after.first)) == ["outbound|9080|v2|reviews.default.svc.cluster.local"])
+    }
+
+    @Test("a closed provider answers nothing until opened, then the full mesh")
+    func heldUntilOpen() async throws {
+        let provider = MeshProvider(context: try PushContextTests.context(Self.mesh), open: false)
+        let node = try Self.node("10.0.0.1", app: "web")
+        let answered = Mutex(false)
+        let request = Task {
+            let resources = try await provider.resources(.cluster, for: node, names: nil)
+            answered.withLock { $0 = true }
+            return resources
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!answered.withLock { $0 })
+        provider.open()
+        let clusters = try await request.value
+        #expect(clusters.contains { $0.name == "outbound|9080|v1|reviews.default.svc.cluster.local" })
+
+        // A request waiting on a closed provider ends with its stream.
+        let closed = MeshProvider(context: try PushContextTests.context(Self.mesh), open: false)
+        let abandoned = Task { try await closed.resources(.cluster, for: node, names: nil) }
+        abandoned.cancel()
+        await #expect(throws: CancellationError.self) { try await abandoned.value }
     }
 }
