@@ -171,6 +171,23 @@ let package = Package(
             path: "Benchmarks/Translation",
             swiftSettings: strictSettings
         ),
+        // `ca-bench`: certificates issued per second, in-process and over TLS, beside
+        // openssl's sign rate; see BENCHMARKS.md.
+        .executableTarget(
+            name: "ca-bench",
+            dependencies: [
+                "CA",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CA",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "XDSTests",
             dependencies: [

@@ -4,8 +4,9 @@ import Synchronization
 /// The agent's `ResourceProvider`: `default` and `ROOTCA` from the credentials held,
 /// the same for whoever asks (the agent serves one workload's Envoy).
 ///
-/// Before the first certificate arrives it serves nothing; Envoy keeps its
-/// listeners warming until a push brings the secrets.
+/// Before the first certificate arrives it is not ready (see ``isReady(_:for:)``):
+/// streams stay silent and Envoy keeps its listeners warming until a push brings
+/// the secrets.
 public final class SecretProvider: ResourceProvider {
     private let secrets = Mutex<[String: XDSResource]>([:])
 
@@ -20,6 +21,12 @@ public final class SecretProvider: ResourceProvider {
         secrets.withLock { secrets in
             secrets = [certificate.name: certificate, root.name: root]
         }
+    }
+
+    /// Not before the first certificate: the secrets will exist, so they must not be
+    /// reported absent meanwhile.
+    public func isReady(_ typeURL: TypeURL, for proxy: ProxyNode) -> Bool {
+        secrets.withLock { !$0.isEmpty }
     }
 
     public func resources(_ typeURL: TypeURL, for proxy: ProxyNode, names: Set<String>?) async throws -> [XDSResource] {

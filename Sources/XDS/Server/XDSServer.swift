@@ -99,9 +99,10 @@ public final class XDSServer: Sendable {
         return true
     }
 
-    /// The provider's resources for one stream, or nil when it failed: the failure is
-    /// logged and counted, and the stream keeps what it has.
+    /// The provider's resources for one stream, or nil when it failed or has nothing
+    /// to serve yet: a failure is logged and counted, and the stream keeps what it has.
     func generate(_ type: TypeURL, names: Set<String>?, for connection: XDSConnection) async -> [XDSResource]? {
+        guard provider.isReady(type, for: connection.proxy) else { return nil }
         do {
             return try await provider.resources(type, for: connection.proxy, names: names)
         } catch {
