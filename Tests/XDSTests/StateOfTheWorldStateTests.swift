@@ -203,6 +203,17 @@ struct StateOfTheWorldStateTests {
         #expect(session.state.ackedVersionInfo == second.versionInfo)
     }
 
+    @Test("a request without a nonce after a response is answered afresh with its subscription, as istiod does")
+    func emptyNonceStartsOver() {
+        var session = SotWSession(.endpoint, names: ["a"])
+        _ = session.send([resource("a", type: .endpoint)], force: true)!
+        session.ack(["a"])
+        #expect(session.state.receive(names: ["a", "b"], nonce: "", errorMessage: nil) == .initial)
+        #expect(session.state.subscription == .names(["a", "b"]))
+        let resent = session.send([resource("a", type: .endpoint), resource("b", type: .endpoint)], force: true)
+        #expect(resent?.names == ["a", "b"])
+    }
+
     @Test("names added in a stale request are sent once the current response is ACKed with them")
     func namesFromStaleRequest() {
         var session = SotWSession(.endpoint, names: ["a"])

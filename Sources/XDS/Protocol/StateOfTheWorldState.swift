@@ -57,9 +57,11 @@ public struct StateOfTheWorldState: Sendable {
         errorCode: Int32 = 0
     ) -> RequestOutcome {
         let requested = Self.subscription(for: typeURL, names: names)
-        guard let sentNonce else {
+        guard let sentNonce, !nonce.isEmpty else {
             // Nothing sent on this stream yet: a first request, possibly carrying a
-            // nonce from before a reconnect. Either way, send everything.
+            // nonce from before a reconnect. Or a request without a nonce, which
+            // istiod also answers afresh: a client (gRPC's) may change what it
+            // watches that way. Either way, send everything.
             subscription = requested
             return .initial
         }
