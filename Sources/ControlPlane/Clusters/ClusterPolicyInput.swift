@@ -115,3 +115,14 @@ public enum ServiceMTLSMode: String, Sendable, Hashable {
     /// mTLS only.
     case strict
 }
+
+extension ServiceMTLSMode {
+    /// What callers can assume of a destination whose namespace has `mode`.
+    public init(_ mode: InboundMTLSMode) {
+        switch mode {
+        case .strict: self = .strict
+        case .permissive: self = .permissive
+        case .disable: self = .disable
+        }
+    }
+}

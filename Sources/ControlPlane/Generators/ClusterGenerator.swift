@@ -66,6 +66,7 @@ struct ClusterGenerator {
             // match would pick plaintext for all others anyway, and a proxy without an
             // agent (no `sds-grpc`) would otherwise wait forever for certificates.
             enableAutoMtls: context.mesh.autoMtlsEnabled && context.registry.acceptsMutualTLS(service),
+            serviceMTLSMode: ServiceMTLSMode(context.peerAuthentication.namespaceMode(service.namespace)),
             serviceAccounts: serviceAccounts,
             meshExternal: !service.meshInternal,
             definedByServiceEntry: service.origin.hasPrefix("ServiceEntry"),

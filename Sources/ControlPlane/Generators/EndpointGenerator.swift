@@ -35,12 +35,20 @@ struct EndpointGenerator {
         var byLocality: [String: [Envoy_Config_Endpoint_V3_LbEndpoint]] = [:]
         for endpoint in endpoints {
             guard let target = endpoint.ports[port.number] else { continue }
-            byLocality[endpoint.locality ?? "", default: []].append(lbEndpoint(endpoint, port: target))
+            // A workload whose PeerAuthentication disables mTLS on this port loses
+            // the mTLS marker, so callers' auto mTLS sends it plaintext, as istiod does.
+            let mutualTLS = endpoint.acceptsIstioMutualTLS
+                && context.peerAuthentication.mode(namespace: service.namespace, labels: endpoint.labels, port: target)
+                    != .disable
+            byLocality[endpoint.locality ?? "", default: []].append(
+                lbEndpoint(endpoint, port: target, mutualTLS: mutualTLS))
         }
         if byLocality.isEmpty && dnsFallback {
             // A DNS entry without endpoints resolves its own hostname.
             byLocality[""] = [
-                lbEndpoint(MeshEndpoint(address: service.hostname, ports: [:]), port: port.targetPort ?? port.number)
+                lbEndpoint(
+                    MeshEndpoint(address: service.hostname, ports: [:]), port: port.targetPort ?? port.number,
+                    mutualTLS: false)
             ]
         }
         var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
@@ -62,7 +70,7 @@ struct EndpointGenerator {
         return assignment
     }
 
-    func lbEndpoint(_ endpoint: MeshEndpoint, port: Int) -> Envoy_Config_Endpoint_V3_LbEndpoint {
+    func lbEndpoint(_ endpoint: MeshEndpoint, port: Int, mutualTLS: Bool) -> Envoy_Config_Endpoint_V3_LbEndpoint {
         var envoyEndpoint = Envoy_Config_Endpoint_V3_Endpoint()
         envoyEndpoint.address = EnvoyBlocks.socketAddress(endpoint.address, port: port)
         var result = Envoy_Config_Endpoint_V3_LbEndpoint()
@@ -75,7 +83,7 @@ struct EndpointGenerator {
         if let weight = endpoint.weight, weight > 0 {
             result.loadBalancingWeight = Google_Protobuf_UInt32Value(UInt32(weight))
         }
-        if endpoint.acceptsIstioMutualTLS {
+        if mutualTLS {
             var marker = Google_Protobuf_Struct()
             marker.fields["tlsMode"] = Google_Protobuf_Value(stringValue: "istio")
             result.metadata.filterMetadata["envoy.transport_socket_match"] = marker

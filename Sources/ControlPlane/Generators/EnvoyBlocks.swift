@@ -52,10 +52,13 @@ enum EnvoyBlocks {
     static let tlsInspectorName = "envoy.filters.listener.tls_inspector"
     static let originalDstName = "envoy.filters.listener.original_dst"
 
-    /// The HTTP filters every connection manager carries, in Istio's order: fault
-    /// and CORS (configured per route), then the router.
-    static func httpFilters() throws -> [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] {
-        [
+    /// The HTTP filters every connection manager carries, in Istio's order: the
+    /// inbound side's security filters (JWT, RBAC) first, fault and CORS
+    /// (configured per route), then the router.
+    static func httpFilters(
+        security: [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] = []
+    ) throws -> [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] {
+        security + [
             try httpFilter("envoy.filters.http.fault", Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault()),
             try httpFilter("envoy.filters.http.cors", Envoy_Extensions_Filters_Http_Cors_V3_Cors()),
             try httpFilter("envoy.filters.http.router", Envoy_Extensions_Filters_Http_Router_V3_Router()),
@@ -63,10 +66,13 @@ enum EnvoyBlocks {
     }
 
     /// An HTTP connection manager taking routes named `routeName` over ADS, or the
-    /// inline `routeConfig` (inbound listeners).
+    /// inline `routeConfig` (inbound listeners, which also pass `security` filters
+    /// and tell the application who the mTLS caller was).
     static func connectionManager(
         statPrefix: String, routeName: String? = nil, routeConfig: Envoy_Config_Route_V3_RouteConfiguration? = nil,
-        mesh: MeshConfig, proxyCluster: String
+        mesh: MeshConfig, proxyCluster: String,
+        security: [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] = [],
+        forwardsClientCertificate: Bool = false
     ) throws -> Envoy_Config_Listener_V3_Filter {
         var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         manager.statPrefix = statPrefix
@@ -78,7 +84,15 @@ enum EnvoyBlocks {
             rds.configSource = ads
             manager.rds = rds
         }
-        manager.httpFilters = try httpFilters()
+        manager.httpFilters = try httpFilters(security: security)
+        if forwardsClientCertificate {
+            // Istio's inbound setting: the caller's SPIFFE id reaches the application
+            // in x-forwarded-client-cert, appended to what a trusted peer forwarded.
+            manager.forwardClientCertDetails = .appendForward
+            manager.setCurrentClientCertDetails.subject = Google_Protobuf_BoolValue(true)
+            manager.setCurrentClientCertDetails.uri = true
+            manager.setCurrentClientCertDetails.dns = true
+        }
         manager.accessLog = try accessLogs(mesh)
         if let tracing = try tracing(mesh, serviceName: proxyCluster) { manager.tracing = tracing }
         // gRPC and HTTP/2 callers work on any HTTP port, as with Istio's sniffing.

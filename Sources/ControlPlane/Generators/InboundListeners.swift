@@ -38,7 +38,7 @@ struct InboundListeners {
                 guard let number = listener.port?.number else { return nil }
                 let portProtocol = PortProtocol.resolve(declared: listener.port?.protocol, name: listener.port?.name)
                 let endpoint = Self.parseEndpoint(listener.defaultEndpoint, port: number, proxy: proxy)
-                let bind = listener.bind ?? (listener.captureMode == .none || proxy.capturesNothing
+                let bind = listener.bind ?? (listener.captureMode == SidecarSpec.CaptureMode.none || proxy.capturesNothing
                     ? proxy.ipAddresses.first ?? "0.0.0.0" : nil)
                 return InboundPort(port: number, portProtocol: portProtocol, endpoint: endpoint, bind: bind)
             }
@@ -95,8 +95,9 @@ struct InboundListeners {
     }
 
     /// The filters that hand one inbound port's traffic to its cluster: an HTTP
-    /// connection manager with an inline route, or a TCP proxy.
-    func filters(for inbound: InboundPort) throws -> [Envoy_Config_Listener_V3_Filter] {
+    /// connection manager with an inline route, or a TCP proxy. `mutualTLS` when
+    /// the chain terminates Istio mTLS, so the caller's identity reaches the app.
+    func filters(for inbound: InboundPort, mutualTLS: Bool) throws -> [Envoy_Config_Listener_V3_Filter] {
         let cluster = MeshNames.inboundCluster(port: inbound.port)
         guard inbound.portProtocol.isHTTP else {
             return [try EnvoyBlocks.tcpProxy(statPrefix: cluster, cluster: cluster, mesh: context.mesh)]
@@ -114,20 +115,37 @@ struct InboundListeners {
         config.name = cluster
         config.virtualHosts = [host]
         config.validateClusters = Google_Protobuf_BoolValue(false)
-        return [try EnvoyBlocks.connectionManager(statPrefix: cluster, routeConfig: config, mesh: context.mesh, proxyCluster: proxy.node.cluster)]
+        return [
+            try EnvoyBlocks.connectionManager(
+                statPrefix: cluster, routeConfig: config, mesh: context.mesh, proxyCluster: proxy.node.cluster,
+                forwardsClientCertificate: mutualTLS)
+        ]
+    }
+
+    /// The mTLS mode of inbound `port` (nil: an undeclared one): its PeerAuthentication, except that a workload
+    /// without a certificate can't take mTLS and so serves PERMISSIVE as plaintext.
+    func mode(forPort port: Int?) -> InboundMTLSMode {
+        let mode = context.peerAuthentication.mode(namespace: proxy.namespace, labels: proxy.labels, port: port)
+        return mode == .permissive && !proxy.hasWorkloadCertificate ? .disable : mode
+    }
+
+    /// The filter chains serving `inbound`, as its mode asks (see ``InboundMTLS``).
+    func filterChains(for inbound: InboundPort) throws -> [Envoy_Config_Listener_V3_FilterChain] {
+        let name = MeshNames.inboundCluster(port: inbound.port)
+        return try InboundMTLS(mode: mode(forPort: inbound.port), hasCertificate: proxy.hasWorkloadCertificate).chains(
+            name: name, http: inbound.portProtocol.isHTTP, filters: { try filters(for: inbound, mutualTLS: $0) })
     }
 
     /// Real listeners for ports that bind (`captureMode: NONE`), named `BIND_PORT`.
     func boundListeners() throws -> [Envoy_Config_Listener_V3_Listener] {
         try ports.compactMap { inbound -> Envoy_Config_Listener_V3_Listener? in
             guard let bind = inbound.bind else { return nil }
-            var chain = Envoy_Config_Listener_V3_FilterChain()
-            chain.filters = try filters(for: inbound)
             var listener = Envoy_Config_Listener_V3_Listener()
             listener.name = "\(bind)_\(inbound.port)"
             listener.address = EnvoyBlocks.socketAddress(bind, port: inbound.port)
             listener.trafficDirection = .inbound
-            listener.filterChains = [chain]
+            listener.filterChains = try filterChains(for: inbound)
+            listener.listenerFilters = try InboundMTLS.listenerFilters(for: listener.filterChains)
             return listener
         }
     }

@@ -36,7 +36,7 @@ struct SidecarListenerGenerator {
         return try egress.compactMap { item -> Envoy_Config_Listener_V3_Listener? in
             guard let number = item.port?.number else { return nil }
             let portProtocol = PortProtocol.resolve(declared: item.port?.protocol, name: item.port?.name)
-            let bindsRealPort = item.captureMode == .none || proxy.capturesNothing
+            let bindsRealPort = item.captureMode == SidecarSpec.CaptureMode.none || proxy.capturesNothing
             let bind = item.bind ?? (bindsRealPort ? "127.0.0.1" : "0.0.0.0")
             var listener = try outboundListener(port: number, portProtocol: portProtocol, address: bind)
             listener.name = "\(bind)_\(number)"
@@ -156,26 +156,24 @@ struct SidecarListenerGenerator {
     func virtualInbound(_ inbound: InboundListeners) throws -> Envoy_Config_Listener_V3_Listener {
         var chains: [Envoy_Config_Listener_V3_FilterChain] = []
         for port in inbound.ports {
-            var chain = Envoy_Config_Listener_V3_FilterChain()
-            chain.name = MeshNames.inboundCluster(port: port.port)
-            chain.filterChainMatch.destinationPort = Google_Protobuf_UInt32Value(UInt32(port.port))
-            chain.filters = try inbound.filters(for: port)
-            chains.append(chain)
+            for var chain in try inbound.filterChains(for: port) {
+                chain.filterChainMatch.destinationPort = Google_Protobuf_UInt32Value(UInt32(port.port))
+                chains.append(chain)
+            }
         }
-        var catchAll = Envoy_Config_Listener_V3_FilterChain()
-        catchAll.name = "virtualInbound-catchall-tcp"
-        catchAll.filters = [
-            try EnvoyBlocks.tcpProxy(
-                statPrefix: MeshNames.inboundPassthroughCluster, cluster: MeshNames.inboundPassthroughCluster,
-                mesh: context.mesh)
-        ]
-        chains.append(catchAll)
+        // Ports the workload doesn't declare pass through to the original
+        // destination, under the workload's own mTLS mode.
+        let passthrough = try EnvoyBlocks.tcpProxy(
+            statPrefix: MeshNames.inboundPassthroughCluster, cluster: MeshNames.inboundPassthroughCluster,
+            mesh: context.mesh)
+        chains += try InboundMTLS(mode: inbound.mode(forPort: nil), hasCertificate: proxy.hasWorkloadCertificate)
+            .chains(name: "virtualInbound-catchall-tcp", http: false, filters: { _ in [passthrough] })
         var listener = Envoy_Config_Listener_V3_Listener()
         listener.name = "virtualInbound"
         listener.address = EnvoyBlocks.socketAddress("0.0.0.0", port: Self.virtualInboundPort)
         listener.listenerFilters = [
             try EnvoyBlocks.listenerFilter(EnvoyBlocks.originalDstName, Envoy_Extensions_Filters_Listener_OriginalDst_V3_OriginalDst())
-        ]
+        ] + (try InboundMTLS.listenerFilters(for: chains))
         listener.trafficDirection = .inbound
         listener.filterChains = chains
         return listener

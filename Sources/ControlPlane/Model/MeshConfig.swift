@@ -1,5 +1,5 @@
 public import Discovery
-public import Foundation
+import Foundation
 import Yams
 
 /// The subset of Istio's MeshConfig (`--mesh-config`, the `mesh` key of the

@@ -22,4 +22,10 @@ public struct MeshProxy: Sendable, Hashable {
     }
 
     public var isRouter: Bool { node.kind == .router }
+
+    /// Whether the workload runs with a node agent serving its certificate as
+    /// `default`/`ROOTCA` through `sds-grpc`. Istio's injector labels every such pod
+    /// `security.istio.io/tlsMode: istio`; without an agent, a listener that named
+    /// those secrets would be refused, so such a proxy serves plaintext.
+    public var hasWorkloadCertificate: Bool { labels[MeshService.tlsModeLabel] == "istio" }
 }

@@ -3,6 +3,9 @@ import Discovery
 /// A service as the mesh sees it, whatever declared it (a Kubernetes Service or a
 /// ServiceEntry host): one hostname, its ports, how its endpoints are found.
 public struct MeshService: Sendable, Hashable {
+    /// The label Istio puts on workloads whose sidecar takes Istio mTLS.
+    public static let tlsModeLabel = "security.istio.io/tlsMode"
+
     /// How a proxy finds the service's endpoints.
     public enum Resolution: Sendable, Hashable {
         /// Endpoints pushed over EDS.
@@ -113,7 +116,7 @@ public struct MeshEndpoint: Sendable, Hashable {
 
     /// Carries Istio's mTLS label: auto-mTLS sends it Istio mTLS.
     public var acceptsIstioMutualTLS: Bool {
-        labels["security.istio.io/tlsMode"] == "istio"
+        labels[MeshService.tlsModeLabel] == "istio"
     }
 }
 

@@ -17,6 +17,8 @@ public struct PushContext: Sendable {
     public let sidecars: [Sidecar]
     /// Kubernetes Secrets by `namespace/name`, for gateways' `credentialName`.
     public let secrets: [String: Secret]
+    /// PeerAuthentications, for inbound mTLS and for callers' auto mTLS.
+    public let peerAuthentication: PeerAuthenticationIndex
     /// Positions in `virtualServices` by exact host, and those with wildcard hosts,
     /// so a host's routing is found without scanning every VirtualService.
     private let virtualServicesByHost: HostIndex
@@ -38,6 +40,8 @@ public struct PushContext: Sendable {
         self.destinationRulesByHost = HostIndex(destinationRules.map { [$0.host] })
         self.gateways = snapshot.list(Gateway.self)
         self.sidecars = snapshot.list(Sidecar.self)
+        self.peerAuthentication = PeerAuthenticationIndex(
+            snapshot.list(PeerAuthentication.self), rootNamespace: mesh.resolvedRootNamespace)
         self.secrets = Dictionary(
             snapshot.list(Secret.self).map { ("\($0.metadata.namespace ?? "default")/\($0.metadata.name ?? "")", $0) },
             uniquingKeysWith: { first, _ in first })

@@ -23,6 +23,11 @@ public struct PushScope: Sendable, Equatable {
         "DestinationRule": [.cluster, .endpoint, .route],
         "Gateway": [.listener, .route, .secret],
         "Secret": [.secret],
+        // Inbound chains, and callers' auto mTLS (clusters, endpoint markers).
+        "PeerAuthentication": [.listener, .cluster, .endpoint],
+        // Listener filters; a JWKS fetched from a server needs its cluster.
+        "AuthorizationPolicy": [.listener],
+        "RequestAuthentication": [.listener, .cluster],
     ]
 
     public init(types: [TypeURL: Set<String>?], reason: String, namespaces: Set<String>?) {

@@ -46,6 +46,15 @@ struct GoldenTests {
             nodeID: "router~127.0.0.50~edge-gateway.edge~edge.svc.cluster.local", namespace: "edge",
             labels: ["istio": "edge"], secretNames: ["kubernetes://edge-cert"]),
         Case(
+            name: "peer-authentication", directory: "\(casesDirectory)/peer-authentication/mesh", proxyName: "backend",
+            nodeID: "sidecar~127.0.0.60~backend-1.shop~shop.svc.cluster.local", namespace: "shop",
+            labels: ["app": "backend", "security.istio.io/tlsMode": "istio"]),
+        Case(
+            name: "peer-authentication", directory: "\(casesDirectory)/peer-authentication/mesh",
+            proxyName: "frontend", nodeID: "sidecar~10.0.0.62~frontend-1.shop~shop.svc.cluster.local",
+            namespace: "shop", labels: ["app": "frontend", "security.istio.io/tlsMode": "istio"],
+            interceptionNone: false),
+        Case(
             name: "mesh-config", directory: "\(casesDirectory)/mesh-config/mesh", proxyName: "ingressgateway",
             nodeID: "router~127.0.0.1~istio-ingressgateway.default~default.svc.cluster.local",
             labels: ["istio": "ingressgateway"],

@@ -85,6 +85,28 @@ struct PushScopeTests {
         #expect(scope == PushScope(types: [.route: nil, .listener: nil], reason: "config", namespaces: nil))
     }
 
+    @Test("an AuthorizationPolicy regenerates listeners only; a PeerAuthentication listeners, clusters and endpoints")
+    func securityPolicies() throws {
+        let authorization = try scope(after: [
+            "authz.yaml": """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: deny-all, namespace: default}
+            spec: {}
+            """
+        ])
+        #expect(authorization == PushScope(types: [.listener: nil], reason: "config", namespaces: nil))
+        let peer = try scope(after: [
+            "peer.yaml": """
+            apiVersion: security.istio.io/v1
+            kind: PeerAuthentication
+            metadata: {name: default, namespace: default}
+            spec: {mtls: {mode: STRICT}}
+            """
+        ])
+        #expect(peer == PushScope(types: [.listener: nil, .cluster: nil, .endpoint: nil], reason: "config", namespaces: nil))
+    }
+
     @Test("a new service is a full push")
     func newService() throws {
         let scope = try scope(after: [
