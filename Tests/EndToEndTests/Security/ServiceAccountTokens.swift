@@ -113,7 +113,9 @@ enum OpenSSL {
         try process.run()
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         process.waitUntilExit()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        // Lossy: s_client also prints what the server sends (an HTTP/2 SETTINGS
+        // frame from a gRPC port), which is not UTF-8.
+        let output = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw Failure(description: "openssl \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(output)")
         }

@@ -8,7 +8,15 @@ final class TrafficProbe {
         var succeeded = 0
         /// "TIME STATUS BODY" or "TIME error", one per failed request.
         var failures: [String] = []
+        /// When each failure happened, in order.
+        var failureTimes: [Date] = []
         var description: String { "\(succeeded) succeeded, \(failures.count) failed: \(failures.prefix(10))" }
+
+        mutating func failed(_ what: String) {
+            let now = Date()
+            failures.append("\(now) \(what)")
+            failureTimes.append(now)
+        }
     }
 
     private let task: Task<Tally, Never>
@@ -24,12 +32,12 @@ final class TrafficProbe {
                     if reply.status == 200 && reply.body == body {
                         tally.succeeded += 1
                     } else {
-                        tally.failures.append("\(Date()) \(reply.status) \(reply.body.prefix(200))")
+                        tally.failed("\(reply.status) \(reply.body.prefix(200))")
                     }
                 } catch {
                     // Cancelling the probe interrupts its last request: not a failure.
                     if Task.isCancelled { break }
-                    tally.failures.append("\(Date()) \(error)")
+                    tally.failed("\(error)")
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -5,7 +5,7 @@ import Testing
 /// agents at half-life, while two Envoys exchange Istio mTLS requests without a
 /// single failure and without restarting.
 @Suite("Security: workload certificate rotation", .timeLimit(.minutes(5)))
-struct CertificateRotationTests {
+struct SecurityCertificateRotationTests {
     @Test("requests between two sidecars never fail across three renewals; the served serial changes each time")
     func trafficAcrossRenewals() async throws {
         let pair = try await MutualTLSPair.start(

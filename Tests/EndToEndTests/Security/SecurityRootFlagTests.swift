@@ -4,7 +4,7 @@ import Testing
 /// The root-lifetime flags follow the command line's contract: a bad value is one
 /// line naming the flag, exit status 2.
 @Suite("Security: serve's root flags", .timeLimit(.minutes(2)))
-struct RootFlagTests {
+struct SecurityRootFlagTests {
     @Test(
         "a bad root flag prints one line and exits 2",
         arguments: [

@@ -6,7 +6,7 @@ import Testing
 /// root during the overlap, the old one leaves once expired, the secure port's
 /// certificate comes from the new root, and no request fails.
 @Suite("Security: root rotation", .timeLimit(.minutes(5)))
-struct RootRotationTests {
+struct SecurityRootRotationTests {
     @Test("traffic between two sidecars never fails across a root rotation and the old root's expiry")
     func trafficAcrossRootRotation() async throws {
         // A root lives 60 s (plus the minute it is backdated), so with a grace ratio
