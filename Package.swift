@@ -199,6 +199,9 @@ let package = Package(
             dependencies: [
                 "CA",
                 "XDS",
+                "Discovery",
+                // The stand-in API server the CA's Kubernetes mode is tested against.
+                "KubernetesStandIn",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

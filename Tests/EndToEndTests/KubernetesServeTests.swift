@@ -92,6 +92,14 @@ struct KubernetesServeTests {
             Self.object(
                 .virtualServices, "bookinfo", "reviews",
                 spec: ["hosts": ["reviews"], "http": [["route": [["destination": ["host": "reviews"]]]]]]))
+        // A certificate a Gateway may name is read; a service-account token never is.
+        for (name, type) in [("reviews-cert", "kubernetes.io/tls"), ("default-token", "kubernetes.io/service-account-token")] {
+            var secret = Self.object(.secrets, "bookinfo", name, spec: [:])
+            secret["spec"] = nil
+            secret["type"] = type
+            secret["data"] = ["tls.crt": Data("certificate".utf8).base64EncodedString()]
+            server.apply(.secrets, secret)
+        }
         // Nothing is accepted at first, so the lists fail and readiness must wait.
         server.accept(tokens: [])
 
@@ -131,6 +139,8 @@ struct KubernetesServeTests {
             #expect(reviews["location"] as? String == url)
             #expect(objects["VirtualService bookinfo/reviews"]?["status"] as? String == "valid")
             #expect(objects["Namespace bookinfo"] != nil)
+            #expect(objects["Secret bookinfo/reviews-cert"] != nil)
+            #expect(objects["Secret bookinfo/default-token"] == nil)
 
             // ADDED
             try await eventuallyWatching(server, .services)

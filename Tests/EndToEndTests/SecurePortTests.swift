@@ -18,12 +18,13 @@ struct SecurePortTests {
             atPath: caDirectory.appendingPathComponent("ca-key.pem").path)
         #expect((keyAttributes[.posixPermissions] as? Int) == 0o600)
 
-        let handshake = try runOpenSSL([
+        let handshake = try await CommandLineTool.run("openssl", [
             "s_client", "-connect", address, "-servername", "istiod.istio-system.svc",
             "-verify_hostname", "istiod.istio-system.svc", "-CAfile", rootPath, "-verify_return_error", "-brief",
         ])
-        #expect(handshake.status == 0, "\(handshake.output)")
-        #expect(handshake.output.contains("Verification: OK"), "\(handshake.output)")
+        #expect(handshake.status == 0, "\(handshake.output)\(handshake.errors)")
+        // `-brief` reports on stderr.
+        #expect((handshake.output + handshake.errors).contains("Verification: OK"), "\(handshake.output)\(handshake.errors)")
 
         first.process.terminate()
         #expect(try await first.waitForExit(within: .seconds(5)) == 0)
@@ -62,19 +63,5 @@ struct SecurePortTests {
         let described = try #require(fields["address"] as? String)
         let address = described.split(separator: "]").last.map(String.init) ?? described
         return (controld, address)
-    }
-
-    private func runOpenSSL(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
     }
 }

@@ -11,39 +11,45 @@ public import Discovery
 /// items without apiVersion and kind, as the real server sends them), chunked watch
 /// streams of newline-delimited events replayed from a resourceVersion, BOOKMARKs,
 /// `410 Gone` Status objects, 404 for a resource that is not installed, 401 for a wrong
-/// token, and watch connections dropped mid-stream on request.
+/// token, and watch connections dropped mid-stream on request. Single objects can be
+/// read, created and replaced, and TokenReviews answered (StandInAPIServer+Objects.swift);
+/// lists and watches honour a `metadata.name` / `metadata.namespace` fieldSelector.
 public final class StandInAPIServer: Sendable {
     /// What a test reads back: every request as the server received it.
     public struct RecordedRequest: Sendable {
         public var path: String
         public var query: [String: String]
         public var authorization: String?
+        /// GET, POST or PUT.
+        public var method: String = "GET"
         public var isWatch: Bool { query["watch"] == "1" }
     }
 
-    private enum WatchOutput: Sendable {
+    enum WatchOutput: Sendable {
         case bytes(Data)
         case drop
         case end
     }
 
-    private struct Stored: Sendable {
+    struct Stored: Sendable {
         var key: String
         var json: Data
     }
 
-    private struct Collection: Sendable {
+    struct Collection: Sendable {
         var type: KubernetesResourceType
         var installed: Bool
         var objects: [String: Stored] = [:]
         /// Every event so far, for watches that start from an older resourceVersion.
-        var history: [(resourceVersion: Int, line: Data)] = []
+        var history: [(resourceVersion: Int, key: String, line: Data)] = []
         var watchers: [Int: AsyncStream<WatchOutput>.Continuation] = [:]
+        /// Each watch's fieldSelector, when it has one.
+        var watcherFilters: [Int: FieldSelector] = [:]
         /// Built-in kinds' list items leave out apiVersion and kind; custom resources keep them.
         var builtIn: Bool { type.group.isEmpty || type.group == "discovery.k8s.io" }
     }
 
-    private struct State: Sendable {
+    struct State: Sendable {
         var resourceVersion = 1000
         /// Watches from a resourceVersion below this get `410 Expired`.
         var oldestWatchable = 0
@@ -52,13 +58,24 @@ public final class StandInAPIServer: Sendable {
         var acceptedTokens: Set<String>? = nil
         var nextWatcherID = 0
         var port: Int? = nil
+        /// TokenReview answers by token.
+        var reviewedTokens: [String: ReviewedToken] = [:]
+        /// Whether TokenReview honours `spec.audiences` (real servers do).
+        var checksTokenAudiences = true
+        /// Answers to give once, instead of the real one, by "METHOD path".
+        var injected: [String: [(code: Int, reason: String)]] = [:]
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     public init(_ types: [KubernetesResourceType], notInstalled: [KubernetesResourceType] = []) {
         state.withLock { state in
             for type in types { state.collections[type.collectionPath] = Collection(type: type, installed: true) }
+            // Secrets are served by every real API server; the CA keeps its root in one.
+            if state.collections[KubernetesResourceType.secrets.collectionPath] == nil {
+                state.collections[KubernetesResourceType.secrets.collectionPath] = Collection(
+                    type: .secrets, installed: true)
+            }
             for type in notInstalled {
                 state.collections[type.collectionPath] = Collection(type: type, installed: false)
             }
@@ -77,6 +94,12 @@ public final class StandInAPIServer: Sendable {
     /// Only these bearer tokens are accepted from now on (nil: any request).
     public func accept(tokens: Set<String>?) {
         state.withLock { $0.acceptedTokens = tokens }
+    }
+
+    /// The next `method` request to `path` gets this error status instead of its real
+    /// answer (several calls queue several answers).
+    public func failOnce(_ method: String, _ path: String, code: Int, reason: String) {
+        state.withLock { $0.injected["\(method) \(path)", default: []].append((code, reason)) }
     }
 
     public func setInstalled(_ type: KubernetesResourceType, _ installed: Bool) {
@@ -215,6 +238,34 @@ public final class StandInAPIServer: Sendable {
         try await app.run()
     }
 
+    /// Serves while `body` runs with the base URL, then ends every watch and stops.
+    public func serving<Result: Sendable>(_ body: (_ baseURL: String) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            defer {
+                closeAllWatches()
+                group.cancelAll()
+            }
+            return try await body(try await baseURL())
+        }
+    }
+
+    /// A kubeconfig whose current context reaches `server` with bearer `token`, written
+    /// to `directory`; returns its path.
+    public static func writeKubeconfig(server: String, token: String, in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("kubeconfig").path
+        let text = """
+            apiVersion: v1
+            kind: Config
+            current-context: stand-in
+            clusters: [{name: stand-in, cluster: {server: "\(server)"}}]
+            contexts: [{name: stand-in, context: {cluster: stand-in, user: controld}}]
+            users: [{name: controld, user: {token: \(token)}}]
+            """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// The server's base URL, once it listens.
     public func baseURL() async throws -> String {
         for _ in 0..<1000 {
@@ -242,29 +293,45 @@ public final class StandInAPIServer: Sendable {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let authorization = request.headers[.authorization]
-        let (collection, accepted) = state.withLock { state in
-            state.requests.append(RecordedRequest(path: path, query: query, authorization: authorization))
+        let method = request.method.rawValue
+        let (collection, accepted, injected) = state.withLock { state in
+            state.requests.append(
+                RecordedRequest(path: path, query: query, authorization: authorization, method: method))
+            let injected = state.injected["\(method) \(path)"]?.isEmpty == false
+                ? state.injected["\(method) \(path)"]!.removeFirst() : nil
             let accepted = state.acceptedTokens.map { tokens in
                 tokens.contains { "Bearer \($0)" == authorization }
             } ?? true
-            return (state.collections[path], accepted)
+            return (state.collections[path], accepted, injected)
+        }
+        if let injected {
+            return Self.status(code: injected.code, reason: injected.reason, message: "injected by the test")
         }
         guard accepted else {
             return Self.status(code: 401, reason: "Unauthorized", message: "Unauthorized")
+        }
+        if request.method != .get || collection == nil {
+            let body = try await request.body.collect(upTo: 4 << 20)
+            return respondToObjectRequest(method: request.method, path: path, body: Data(body.readableBytesView))
         }
         guard let collection, collection.installed else {
             return Self.status(
                 code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
+        let selector = FieldSelector(query["fieldSelector"])
         if query["watch"] == "1" || query["watch"] == "true" {
-            return watch(collection.type, from: Int(query["resourceVersion"] ?? "") ?? 0)
+            return watch(collection.type, from: Int(query["resourceVersion"] ?? "") ?? 0, selector: selector)
         }
-        return list(collection.type, limit: Int(query["limit"] ?? ""), continue: query["continue"])
+        return list(collection.type, limit: Int(query["limit"] ?? ""), continue: query["continue"], selector: selector)
     }
 
-    private func list(_ type: KubernetesResourceType, limit: Int?, continue token: String?) -> Response {
+    private func list(
+        _ type: KubernetesResourceType, limit: Int?, continue token: String?, selector: FieldSelector?
+    ) -> Response {
         let (collection, resourceVersion) = state.withLock { ($0.collections[type.collectionPath]!, $0.resourceVersion) }
-        let sorted = collection.objects.values.sorted { $0.key < $1.key }
+        let sorted = collection.objects.values.filter { stored in
+            selector?.matches(key: stored.key, object: { Self.parse(stored.json) }) ?? true
+        }.sorted { $0.key < $1.key }
         var start = 0
         if let token, !token.isEmpty {
             guard let data = Data(base64Encoded: token),
@@ -299,7 +366,7 @@ public final class StandInAPIServer: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.serialize(body))))
     }
 
-    private func watch(_ type: KubernetesResourceType, from resourceVersion: Int) -> Response {
+    private func watch(_ type: KubernetesResourceType, from resourceVersion: Int, selector: FieldSelector?) -> Response {
         let (stream, continuation) = AsyncStream.makeStream(of: WatchOutput.self)
         let id = state.withLock { state -> Int in
             let id = state.nextWatcherID
@@ -313,10 +380,14 @@ public final class StandInAPIServer: Sendable {
                 continuation.yield(.end)
                 return id
             }
-            for event in state.collections[type.collectionPath]!.history where event.resourceVersion > resourceVersion {
+            for event in state.collections[type.collectionPath]!.history
+            where event.resourceVersion > resourceVersion
+                && (selector?.matches(key: event.key, object: { Self.eventObject(event.line) }) ?? true)
+            {
                 continuation.yield(.bytes(event.line))
             }
             state.collections[type.collectionPath]!.watchers[id] = continuation
+            state.collections[type.collectionPath]!.watcherFilters[id] = selector
             return id
         }
         let path = type.collectionPath
@@ -324,7 +395,12 @@ public final class StandInAPIServer: Sendable {
             status: .ok,
             headers: [.contentType: "application/json", .transferEncoding: "chunked"],
             body: ResponseBody { writer in
-                defer { _ = self.state.withLock { $0.collections[path]?.watchers.removeValue(forKey: id) } }
+                defer {
+                    self.state.withLock {
+                        $0.collections[path]?.watchers.removeValue(forKey: id)
+                        $0.collections[path]?.watcherFilters.removeValue(forKey: id)
+                    }
+                }
                 for await output in stream {
                     switch output {
                     case .bytes(let data):
@@ -340,7 +416,7 @@ public final class StandInAPIServer: Sendable {
             })
     }
 
-    private func write(
+    func write(
         _ type: KubernetesResourceType,
         _ change: (inout State, Int) -> (type: String, object: Data)?
     ) -> Int {
@@ -349,8 +425,13 @@ public final class StandInAPIServer: Sendable {
             let resourceVersion = state.resourceVersion
             guard let (eventType, object) = change(&state, resourceVersion) else { return (resourceVersion, nil, []) }
             let line = Self.line(type: eventType, object: object)
-            state.collections[type.collectionPath]?.history.append((resourceVersion, line))
-            return (resourceVersion, line, Array(state.collections[type.collectionPath]?.watchers.values ?? [:].values))
+            let key = Self.key(of: object)
+            state.collections[type.collectionPath]?.history.append((resourceVersion, key, line))
+            let collection = state.collections[type.collectionPath]
+            let watchers = (collection?.watchers ?? [:]).filter { id, _ in
+                collection?.watcherFilters[id]?.matches(key: key, object: { Self.parse(object) }) ?? true
+            }
+            return (resourceVersion, line, Array(watchers.values))
         }
         if let line {
             for watcher in watchers { watcher.yield(.bytes(line)) }
@@ -359,6 +440,11 @@ public final class StandInAPIServer: Sendable {
     }
 
     // MARK: Wire format
+
+    /// The object inside a watch event line.
+    static func eventObject(_ line: Data) -> [String: Any] {
+        parse(line)["object"] as? [String: Any] ?? [:]
+    }
 
     public static func line(type: String, object: Data) -> Data {
         var line = Data("{\"type\":\"\(type)\",\"object\":".utf8)
@@ -374,11 +460,11 @@ public final class StandInAPIServer: Sendable {
             """.utf8)
     }
 
-    private static func status(code: Int, reason: String, message: String) -> Response {
-        let body = Data(
-            """
-            {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"\(message)","reason":"\(reason)","details":{},"code":\(code)}
-            """.utf8)
+    static func status(code: Int, reason: String, message: String, details: [String: Any] = [:]) -> Response {
+        let body = serialize([
+            "kind": "Status", "apiVersion": "v1", "metadata": [String: Any](), "status": "Failure", "message": message,
+            "reason": reason, "details": details, "code": code,
+        ])
         return Response(
             status: HTTPResponse.Status(code: code), headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

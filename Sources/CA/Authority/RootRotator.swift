@@ -1,24 +1,29 @@
 public import Foundation
 import X509
 
-/// Applies ``RootRotationPolicy`` to a self-signed CA in a ``CADirectory``: a new
-/// root with the same key, persisted, and a trust bundle holding old and new roots
-/// until the old one expires.
+/// Applies ``RootRotationPolicy`` to a self-signed CA kept in a ``CARootStore`` (a
+/// ``CADirectory``, or the Secret in a cluster): a new root with the same key,
+/// persisted, and a trust bundle holding old and new roots until the old one expires.
 public struct RootRotator: Sendable {
     /// When to rotate.
     public var policy: RootRotationPolicy
     /// Where the root lives.
-    public var directory: CADirectory
+    public var store: any CARootStore
     /// The new root's subject organization.
     public var trustDomain: String
     /// The new root's lifetime.
     public var rootLifetime: Duration
 
-    public init(policy: RootRotationPolicy, directory: CADirectory, trustDomain: String, rootLifetime: Duration) {
+    public init(policy: RootRotationPolicy, store: any CARootStore, trustDomain: String, rootLifetime: Duration) {
         self.policy = policy
-        self.directory = directory
+        self.store = store
         self.trustDomain = trustDomain
         self.rootLifetime = rootLifetime
+    }
+
+    /// A rotator for the root in `directory` (file mode).
+    public init(policy: RootRotationPolicy, directory: CADirectory, trustDomain: String, rootLifetime: Duration) {
+        self.init(policy: policy, store: directory, trustDomain: trustDomain, rootLifetime: rootLifetime)
     }
 
     /// The authority after `authority` is rotated at `now`: the new root first in
@@ -46,13 +51,13 @@ public struct RootRotator: Sendable {
             if live.count != authority.trustBundle.count {
                 var pruned = authority
                 pruned.trustBundle = live
-                try directory.writeTrustBundle(live)
+                try store.writeTrustBundle(live)
                 ca.replace(with: pruned)
             }
             return false
         case .rotate:
             let next = try Self.rotated(authority, trustDomain: trustDomain, rootLifetime: rootLifetime, now: now)
-            try directory.persist(next, includingKey: false)
+            try store.persist(next, includingKey: false)
             ca.replace(with: next)
             return true
         }

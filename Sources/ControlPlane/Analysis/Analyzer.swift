@@ -19,6 +19,11 @@ public enum MeshAnalysis {
         ConflictingServiceEntryProtocolAnalyzer(),
         ConflictingGatewayAnalyzer(),
         SidecarSelectorAnalyzer(),
+        SecurityPolicyWorkloadAnalyzer(),
+        PrincipalTrustDomainAnalyzer(),
+        HTTPFieldsOnTCPAnalyzer(),
+        CustomAuthorizationAnalyzer(),
+        PortLevelMTLSAnalyzer(),
     ]
 
     /// The findings of `analyzers` over `context`, without repeats, sorted by

@@ -55,11 +55,17 @@ struct GatewayListenerGenerator {
         guard let first = servers.first else { return nil }
         var chains: [Envoy_Config_Listener_V3_FilterChain] = []
         var needsTLSInspector = false
+        // AuthorizationPolicies and RequestAuthentications selecting the gateway apply
+        // to what it accepts, as on a sidecar's inbound side.
+        let policies = InboundPolicyFilters(context: context, proxy: proxy)
+        let security = try policies.httpFilters(port: first.port)
         // Plain HTTP servers on the port share one chain and one route table.
         if servers.contains(where: { $0.portProtocol.isHTTP && !$0.terminatesTLS }) {
             var chain = Envoy_Config_Listener_V3_FilterChain()
             chain.filters = [
-                try EnvoyBlocks.connectionManager(statPrefix: "outbound_\(name)", routeName: "http.\(first.port)", mesh: context.mesh, proxyCluster: proxy.node.cluster)
+                try EnvoyBlocks.connectionManager(
+                    statPrefix: "outbound_\(name)", routeName: "http.\(first.port)", mesh: context.mesh,
+                    proxyCluster: proxy.node.cluster, security: security)
             ]
             chains.append(chain)
         }
@@ -70,7 +76,9 @@ struct GatewayListenerGenerator {
             chain.transportSocket = try GatewayTLS.transportSocket(server.server.tls, gatewayNamespace: server.gateway.metadata.namespace ?? "default")
             if server.portProtocol == .https || server.portProtocol.isHTTP {
                 chain.filters = [
-                    try EnvoyBlocks.connectionManager(statPrefix: "outbound_\(name)", routeName: server.httpsRouteName, mesh: context.mesh, proxyCluster: proxy.node.cluster)
+                    try EnvoyBlocks.connectionManager(
+                        statPrefix: "outbound_\(name)", routeName: server.httpsRouteName, mesh: context.mesh,
+                        proxyCluster: proxy.node.cluster, security: security)
                 ]
             } else {
                 chain.filters = [try tcpForward(server, sni: nil)]
@@ -88,6 +96,10 @@ struct GatewayListenerGenerator {
             }
         }
         guard !chains.isEmpty else { return nil }
+        let network = try policies.networkFilters(port: first.port)
+        for index in chains.indices where chains[index].filters.first?.name == EnvoyBlocks.tcpProxyName {
+            chains[index].filters.insert(contentsOf: network, at: 0)
+        }
         var listener = Envoy_Config_Listener_V3_Listener()
         listener.name = name
         listener.address = EnvoyBlocks.socketAddress(first.address, port: first.port)

@@ -97,10 +97,13 @@ struct InboundListeners {
     /// The filters that hand one inbound port's traffic to its cluster: an HTTP
     /// connection manager with an inline route, or a TCP proxy. `mutualTLS` when
     /// the chain terminates Istio mTLS, so the caller's identity reaches the app.
+    /// AuthorizationPolicy and RequestAuthentication filters come first.
     func filters(for inbound: InboundPort, mutualTLS: Bool) throws -> [Envoy_Config_Listener_V3_Filter] {
         let cluster = MeshNames.inboundCluster(port: inbound.port)
+        let policies = InboundPolicyFilters(context: context, proxy: proxy)
         guard inbound.portProtocol.isHTTP else {
-            return [try EnvoyBlocks.tcpProxy(statPrefix: cluster, cluster: cluster, mesh: context.mesh)]
+            return try policies.networkFilters(port: inbound.port)
+                + [try EnvoyBlocks.tcpProxy(statPrefix: cluster, cluster: cluster, mesh: context.mesh)]
         }
         var route = Envoy_Config_Route_V3_Route()
         route.name = "default"
@@ -118,7 +121,7 @@ struct InboundListeners {
         return [
             try EnvoyBlocks.connectionManager(
                 statPrefix: cluster, routeConfig: config, mesh: context.mesh, proxyCluster: proxy.node.cluster,
-                forwardsClientCertificate: mutualTLS)
+                security: try policies.httpFilters(port: inbound.port), forwardsClientCertificate: mutualTLS)
         ]
     }
 

@@ -19,6 +19,8 @@ public struct PushContext: Sendable {
     public let secrets: [String: Secret]
     /// PeerAuthentications, for inbound mTLS and for callers' auto mTLS.
     public let peerAuthentication: PeerAuthenticationIndex
+    /// AuthorizationPolicies and RequestAuthentications by namespace.
+    public let authorization: AuthorizationIndex
     /// Positions in `virtualServices` by exact host, and those with wildcard hosts,
     /// so a host's routing is found without scanning every VirtualService.
     private let virtualServicesByHost: HostIndex
@@ -45,6 +47,7 @@ public struct PushContext: Sendable {
         self.secrets = Dictionary(
             snapshot.list(Secret.self).map { ("\($0.metadata.namespace ?? "default")/\($0.metadata.name ?? "")", $0) },
             uniquingKeysWith: { first, _ in first })
+        self.authorization = AuthorizationIndex(snapshot: snapshot, rootNamespace: mesh.resolvedRootNamespace)
     }
 
     // MARK: Services

@@ -1,4 +1,5 @@
 import CA
+public import Discovery
 import Foundation
 import GRPCCore
 import GRPCNIOTransportCore
@@ -33,21 +34,24 @@ public struct CASettings: Sendable, Equatable {
 
 /// Builds the CA from ``CASettings`` at start (a failure is a `--ca-dir` or
 /// `--jwks-file` ``StartupError``) and the services that run it: the secure port
-/// (CA and xDS over TLS) and the rotation/renewal timer.
+/// (CA and xDS over TLS) and the rotation/renewal timer. With a cluster
+/// (`--kubeconfig`, `--in-cluster`) the root lives in a Secret instead, tokens are
+/// checked with TokenReview and the trust bundle goes to every namespace: see
+/// ``KubernetesCAService``.
 public enum CAServices {
-    /// The CA's two services, for the serve group.
+    /// The CA's services, for the serve group.
     public static func make(
-        settings: CASettings, xds: XDSServer, metrics: CAMetrics = CAMetrics()
+        settings: CASettings, xds: XDSServer, metrics: CAMetrics = CAMetrics(),
+        kubernetes: KubernetesSettings? = nil, discoverySelectors: [KubernetesLabelSelector] = []
     ) async throws(StartupError) -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let directory = CADirectory(path: settings.directory)
-        let authority: SigningAuthority
-        do {
-            authority = try await directory.loadOrCreate(
-                keyType: settings.keyType, trustDomain: settings.trustDomain, rootLifetime: settings.rootLifetime,
-                now: Date())
-        } catch {
-            throw StartupError(flag: "--ca-dir", value: settings.directory, problem: error.problem, kind: .runtime)
+        if let kubernetes {
+            let service = try await KubernetesCAService.make(
+                settings: settings, kubernetes: kubernetes, discoverySelectors: discoverySelectors, xds: xds,
+                metrics: metrics)
+            return [.init(service: service, failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "ca")]
         }
+        let directory = CADirectory(path: settings.directory)
+        let authority = try await load(directory, settings: settings)
         var reviewer: (any TokenReviewer)?
         if let jwksFile = settings.jwksFile {
             do {
@@ -56,15 +60,43 @@ public enum CAServices {
                 throw StartupError(flag: "--jwks-file", value: jwksFile, problem: error.problem, kind: .runtime)
             }
         }
-        let ca = LocalCertificateAuthority(authority)
+        let runtime = try runtime(
+            ca: LocalCertificateAuthority(authority), store: directory, reviewer: reviewer, settings: settings, xds: xds,
+            metrics: metrics, flag: "--ca-dir", value: settings.directory)
+        return [
+            .init(
+                service: runtime.secure, failureTerminationBehavior: .gracefullyShutdownGroup,
+                serviceName: "secure-grpc"),
+            .init(service: runtime.maintenance, serviceName: "ca-maintenance"),
+        ]
+    }
+
+    /// The authority in `directory` (plugged in, made earlier, or made now); a failure
+    /// is one line naming `--ca-dir`.
+    static func load(_ directory: CADirectory, settings: CASettings) async throws(StartupError) -> SigningAuthority {
+        do {
+            return try await directory.loadOrCreate(
+                keyType: settings.keyType, trustDomain: settings.trustDomain, rootLifetime: settings.rootLifetime,
+                now: Date())
+        } catch {
+            throw StartupError(flag: "--ca-dir", value: settings.directory, problem: error.problem, kind: .runtime)
+        }
+    }
+
+    /// What runs a CA once its root is known, in either mode: the secure port serving
+    /// it, and its timer (rotation into `store`, serving-certificate renewal, gauges).
+    /// A serving certificate that cannot be issued is reported against `flag`.
+    static func runtime(
+        ca: LocalCertificateAuthority, store: any CARootStore, reviewer: (any TokenReviewer)?, settings: CASettings,
+        xds: XDSServer, metrics: CAMetrics, flag: String, value: String
+    ) throws(StartupError) -> (secure: SecurePortService, maintenance: CAMaintenanceService) {
         let tls: SecurePortTLS
         do {
             tls = try SecurePortTLS(
                 ca: ca, extraDNSNames: settings.dnsNames, lifetime: settings.workloadLifetime.defaultLifetime)
         } catch {
             throw StartupError(
-                flag: "--ca-dir", value: settings.directory, problem: "cannot issue the serving certificate: \(error)",
-                kind: .runtime)
+                flag: flag, value: value, problem: "cannot issue the serving certificate: \(error)", kind: .runtime)
         }
         let handler = CertificateRequestHandler(
             ca: ca,
@@ -85,21 +117,16 @@ public enum CAServices {
         let maintenance = CAMaintenanceService(
             ca: ca,
             rotator: RootRotator(
-                policy: settings.rootRotation, directory: directory, trustDomain: settings.trustDomain,
+                policy: settings.rootRotation, store: store, trustDomain: settings.trustDomain,
                 rootLifetime: settings.rootLifetime),
             tls: tls, metrics: metrics, logger: Logger(label: "ca"))
-        return [
-            .init(
-                service: SecurePortService(server: secure, address: settings.secureAddress),
-                failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "secure-grpc"),
-            .init(service: maintenance, serviceName: "ca-maintenance"),
-        ]
+        return (SecurePortService(server: secure, address: settings.secureAddress), maintenance)
     }
 }
 
 /// Runs the secure port, reporting a failure to listen as the one-line
 /// `--secure-grpc-addr` error every other flag gives.
-struct SecurePortService: Service {
+struct SecurePortService: ServiceLifecycle.Service {
     let server: SecureGRPCServer
     let address: HostPort
 

@@ -36,7 +36,9 @@ public enum ServeGroup {
             store: store, server: xdsServer, provider: provider, settings: configuration.translation,
             logger: Logger(label: "push"))
         // The secure port serves the same xDS server next to the CA.
-        let caServices = try await CAServices.make(settings: configuration.ca, xds: xdsServer)
+        let caServices = try await CAServices.make(
+            settings: configuration.ca, xds: xdsServer, kubernetes: configuration.kubernetes,
+            discoverySelectors: configuration.translation.mesh.discoverySelectors ?? [])
         let router = MonitoringRouter.build(
             registry: registry, processMetrics: processMetrics, readiness: readiness, xds: xdsServer, config: store,
             push: pushController)

@@ -33,6 +33,7 @@ struct KubernetesClient: Sendable {
         repeat {
             var query = [("limit", String(pageSize))]
             if let continueToken { query.append(("continue", continueToken)) }
+            if let fieldSelector = type.fieldSelector { query.append(("fieldSelector", fieldSelector)) }
             let path = type.collectionPath
             let response = try await send(path: path, query: query, deadline: .now() + .seconds(120))
             let body = try await response.body.collect(upTo: 512 << 20)
@@ -76,7 +77,7 @@ struct KubernetesClient: Sendable {
         let query = [
             ("watch", "1"), ("allowWatchBookmarks", "true"), ("resourceVersion", resourceVersion),
             ("timeoutSeconds", String(timeoutSeconds)),
-        ]
+        ] + (type.fieldSelector.map { [("fieldSelector", $0)] } ?? [])
         // The server closes the watch after timeoutSeconds; the margin covers a slow close.
         let deadline = NIODeadline.now() + .seconds(Int64(timeoutSeconds) + 60)
         let response = try await send(path: type.collectionPath, query: query, deadline: deadline)

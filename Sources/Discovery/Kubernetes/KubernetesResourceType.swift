@@ -7,6 +7,9 @@ public struct KubernetesResourceType: Sendable, Hashable, CustomStringConvertibl
     /// The resource name in URLs, such as `virtualservices`.
     public var plural: String
     public var kind: String
+    /// Narrows lists and watches to matching objects (`metadata.name=istio-ca-root-cert`);
+    /// nil reads every object of the kind.
+    public var fieldSelector: String? = nil
 
     public init(group: String, version: String, plural: String, kind: String) {
         self.group = group
@@ -56,11 +59,16 @@ extension KubernetesResourceType {
     public static let httpRoutes = Self(
         group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes", kind: "HTTPRoute")
 
-    /// What the mesh needs from a cluster. Secrets are left out: reading every Secret in
-    /// the cluster needs broad RBAC and memory, and only the CA's own Secret matters;
-    /// add ``secrets`` where that is wanted.
+    /// Secrets that can hold certificates (a Gateway's or DestinationRule's
+    /// `credentialName`): every type but service-account tokens and Helm releases,
+    /// the selector istiod's credential controller uses, so the bulk of a cluster's
+    /// Secrets is never read.
+    public static let credentialSecrets = secrets.selecting(
+        fields: "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token")
+
+    /// What the mesh needs from a cluster.
     public static let defaultKinds: [KubernetesResourceType] = [
-        .namespaces, .services, .pods, .nodes, .configMaps, .endpointSlices,
+        .namespaces, .services, .pods, .nodes, .configMaps, .credentialSecrets, .endpointSlices,
         .virtualServices, .destinationRules, .gateways, .serviceEntries, .workloadEntries, .sidecars,
         .peerAuthentications, .authorizationPolicies, .requestAuthentications,
         .gatewayAPIGateways, .httpRoutes,

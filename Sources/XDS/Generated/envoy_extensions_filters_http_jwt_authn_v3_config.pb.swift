@@ -22,63 +22,107 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 
 /// One JWT issuer a workload accepts (a RequestAuthentication `jwtRules`
 /// entry).
-public nonisolated struct Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider: Sendable {
+public nonisolated struct Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Required `iss` claim.
-  public var issuer: String = String()
+  public var issuer: String {
+    get {_storage._issuer}
+    set {_uniqueStorage()._issuer = newValue}
+  }
 
   /// Accepted `aud` values; empty accepts any.
-  public var audiences: [String] = []
+  public var audiences: [String] {
+    get {_storage._audiences}
+    set {_uniqueStorage()._audiences = newValue}
+  }
 
-  public var jwksSourceSpecifier: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.OneOf_JwksSourceSpecifier? = nil
+  public var jwksSourceSpecifier: OneOf_JwksSourceSpecifier? {
+    get {return _storage._jwksSourceSpecifier}
+    set {_uniqueStorage()._jwksSourceSpecifier = newValue}
+  }
 
   /// The proxy fetches the key set itself.
   public var remoteJwks: Envoy_Extensions_Filters_Http_JwtAuthn_V3_RemoteJwks {
     get {
-      if case .remoteJwks(let v)? = jwksSourceSpecifier {return v}
+      if case .remoteJwks(let v)? = _storage._jwksSourceSpecifier {return v}
       return Envoy_Extensions_Filters_Http_JwtAuthn_V3_RemoteJwks()
     }
-    set {jwksSourceSpecifier = .remoteJwks(newValue)}
+    set {_uniqueStorage()._jwksSourceSpecifier = .remoteJwks(newValue)}
   }
 
   /// Key set inlined by the control plane after it fetched jwksUri
   /// itself.
   public var localJwks: Envoy_Config_Core_V3_DataSource {
     get {
-      if case .localJwks(let v)? = jwksSourceSpecifier {return v}
+      if case .localJwks(let v)? = _storage._jwksSourceSpecifier {return v}
       return Envoy_Config_Core_V3_DataSource()
     }
-    set {jwksSourceSpecifier = .localJwks(newValue)}
+    set {_uniqueStorage()._jwksSourceSpecifier = .localJwks(newValue)}
   }
 
   /// Keep the token in the request sent upstream (`forwardOriginalToken`).
-  public var forward: Bool = false
+  public var forward: Bool {
+    get {_storage._forward}
+    set {_uniqueStorage()._forward = newValue}
+  }
 
   /// Headers the token may come in (`fromHeaders`); default is
   /// Authorization: Bearer.
-  public var fromHeaders: [Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtHeader] = []
+  public var fromHeaders: [Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtHeader] {
+    get {_storage._fromHeaders}
+    set {_uniqueStorage()._fromHeaders = newValue}
+  }
 
   /// Query parameters the token may come in (`fromParams`).
-  public var fromParams: [String] = []
+  public var fromParams: [String] {
+    get {_storage._fromParams}
+    set {_uniqueStorage()._fromParams = newValue}
+  }
 
   /// Cookies the token may come in (`fromCookies`).
-  public var fromCookies: [String] = []
+  public var fromCookies: [String] {
+    get {_storage._fromCookies}
+    set {_uniqueStorage()._fromCookies = newValue}
+  }
 
   /// Header that receives the verified payload, base64url (`outputPayloadToHeader`).
-  public var forwardPayloadHeader: String = String()
+  public var forwardPayloadHeader: String {
+    get {_storage._forwardPayloadHeader}
+    set {_uniqueStorage()._forwardPayloadHeader = newValue}
+  }
 
   /// Dynamic metadata key under which the verified payload is stored; the
   /// authorization filter reads claims from there.
-  public var payloadInMetadata: String = String()
+  public var payloadInMetadata: String {
+    get {_storage._payloadInMetadata}
+    set {_uniqueStorage()._payloadInMetadata = newValue}
+  }
+
+  /// Splits the listed claims (e.g. `scope`) on spaces in the metadata copy,
+  /// so authorization can match one scope of a space-separated list.
+  public var normalizePayloadInMetadata: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.NormalizePayload {
+    get {_storage._normalizePayloadInMetadata ?? Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.NormalizePayload()}
+    set {_uniqueStorage()._normalizePayloadInMetadata = newValue}
+  }
+  /// Returns true if `normalizePayloadInMetadata` has been explicitly set.
+  public var hasNormalizePayloadInMetadata: Bool {_storage._normalizePayloadInMetadata != nil}
+  /// Clears the value of `normalizePayloadInMetadata`. Subsequent reads from it will return its default value.
+  public mutating func clearNormalizePayloadInMetadata() {_uniqueStorage()._normalizePayloadInMetadata = nil}
 
   /// Tolerance on exp / nbf checks.
-  public var clockSkewSeconds: UInt32 = 0
+  public var clockSkewSeconds: UInt32 {
+    get {_storage._clockSkewSeconds}
+    set {_uniqueStorage()._clockSkewSeconds = newValue}
+  }
 
   /// Copies claims into request headers (`outputClaimToHeaders`).
-  public var claimToHeaders: [Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtClaimToHeader] = []
+  public var claimToHeaders: [Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtClaimToHeader] {
+    get {_storage._claimToHeaders}
+    set {_uniqueStorage()._claimToHeaders = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -91,7 +135,23 @@ public nonisolated struct Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider:
 
   }
 
+  /// How the payload stored in metadata is reshaped.
+  public nonisolated struct NormalizePayload: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    /// Claims holding space-separated strings, stored as lists instead.
+    public var spaceDelimitedClaims: [String] = []
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Where and how often the proxy fetches a key set.
@@ -361,7 +421,187 @@ fileprivate nonisolated let _protobuf_package = "envoy.extensions.filters.http.j
 
 nonisolated extension Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JwtProvider"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}issuer\0\u{1}audiences\0\u{3}remote_jwks\0\u{3}local_jwks\0\u{1}forward\0\u{3}from_headers\0\u{3}from_params\0\u{3}forward_payload_header\0\u{3}payload_in_metadata\0\u{3}clock_skew_seconds\0\u{4}\u{3}from_cookies\0\u{4}\u{2}claim_to_headers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}issuer\0\u{1}audiences\0\u{3}remote_jwks\0\u{3}local_jwks\0\u{1}forward\0\u{3}from_headers\0\u{3}from_params\0\u{3}forward_payload_header\0\u{3}payload_in_metadata\0\u{3}clock_skew_seconds\0\u{4}\u{3}from_cookies\0\u{4}\u{2}claim_to_headers\0\u{4}\u{3}normalize_payload_in_metadata\0")
+
+  fileprivate class _StorageClass {
+    var _issuer: String = String()
+    var _audiences: [String] = []
+    var _jwksSourceSpecifier: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.OneOf_JwksSourceSpecifier?
+    var _forward: Bool = false
+    var _fromHeaders: [Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtHeader] = []
+    var _fromParams: [String] = []
+    var _fromCookies: [String] = []
+    var _forwardPayloadHeader: String = String()
+    var _payloadInMetadata: String = String()
+    var _normalizePayloadInMetadata: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.NormalizePayload? = nil
+    var _clockSkewSeconds: UInt32 = 0
+    var _claimToHeaders: [Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtClaimToHeader] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _issuer = source._issuer
+      _audiences = source._audiences
+      _jwksSourceSpecifier = source._jwksSourceSpecifier
+      _forward = source._forward
+      _fromHeaders = source._fromHeaders
+      _fromParams = source._fromParams
+      _fromCookies = source._fromCookies
+      _forwardPayloadHeader = source._forwardPayloadHeader
+      _payloadInMetadata = source._payloadInMetadata
+      _normalizePayloadInMetadata = source._normalizePayloadInMetadata
+      _clockSkewSeconds = source._clockSkewSeconds
+      _claimToHeaders = source._claimToHeaders
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._issuer) }()
+        case 2: try { try decoder.decodeRepeatedStringField(value: &_storage._audiences) }()
+        case 3: try {
+          var v: Envoy_Extensions_Filters_Http_JwtAuthn_V3_RemoteJwks?
+          var hadOneofValue = false
+          if let current = _storage._jwksSourceSpecifier {
+            hadOneofValue = true
+            if case .remoteJwks(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._jwksSourceSpecifier = .remoteJwks(v)
+          }
+        }()
+        case 4: try {
+          var v: Envoy_Config_Core_V3_DataSource?
+          var hadOneofValue = false
+          if let current = _storage._jwksSourceSpecifier {
+            hadOneofValue = true
+            if case .localJwks(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._jwksSourceSpecifier = .localJwks(v)
+          }
+        }()
+        case 5: try { try decoder.decodeSingularBoolField(value: &_storage._forward) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._fromHeaders) }()
+        case 7: try { try decoder.decodeRepeatedStringField(value: &_storage._fromParams) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._forwardPayloadHeader) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._payloadInMetadata) }()
+        case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._clockSkewSeconds) }()
+        case 13: try { try decoder.decodeRepeatedStringField(value: &_storage._fromCookies) }()
+        case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._claimToHeaders) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._normalizePayloadInMetadata) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._issuer.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._issuer, fieldNumber: 1)
+      }
+      if !_storage._audiences.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._audiences, fieldNumber: 2)
+      }
+      switch _storage._jwksSourceSpecifier {
+      case .remoteJwks?: try {
+        guard case .remoteJwks(let v)? = _storage._jwksSourceSpecifier else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      }()
+      case .localJwks?: try {
+        guard case .localJwks(let v)? = _storage._jwksSourceSpecifier else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      }()
+      case nil: break
+      }
+      if _storage._forward != false {
+        try visitor.visitSingularBoolField(value: _storage._forward, fieldNumber: 5)
+      }
+      if !_storage._fromHeaders.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._fromHeaders, fieldNumber: 6)
+      }
+      if !_storage._fromParams.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._fromParams, fieldNumber: 7)
+      }
+      if !_storage._forwardPayloadHeader.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._forwardPayloadHeader, fieldNumber: 8)
+      }
+      if !_storage._payloadInMetadata.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._payloadInMetadata, fieldNumber: 9)
+      }
+      if _storage._clockSkewSeconds != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._clockSkewSeconds, fieldNumber: 10)
+      }
+      if !_storage._fromCookies.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._fromCookies, fieldNumber: 13)
+      }
+      if !_storage._claimToHeaders.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._claimToHeaders, fieldNumber: 15)
+      }
+      try { if let v = _storage._normalizePayloadInMetadata {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider, rhs: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._issuer != rhs_storage._issuer {return false}
+        if _storage._audiences != rhs_storage._audiences {return false}
+        if _storage._jwksSourceSpecifier != rhs_storage._jwksSourceSpecifier {return false}
+        if _storage._forward != rhs_storage._forward {return false}
+        if _storage._fromHeaders != rhs_storage._fromHeaders {return false}
+        if _storage._fromParams != rhs_storage._fromParams {return false}
+        if _storage._fromCookies != rhs_storage._fromCookies {return false}
+        if _storage._forwardPayloadHeader != rhs_storage._forwardPayloadHeader {return false}
+        if _storage._payloadInMetadata != rhs_storage._payloadInMetadata {return false}
+        if _storage._normalizePayloadInMetadata != rhs_storage._normalizePayloadInMetadata {return false}
+        if _storage._clockSkewSeconds != rhs_storage._clockSkewSeconds {return false}
+        if _storage._claimToHeaders != rhs_storage._claimToHeaders {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.NormalizePayload: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.protoMessageName + ".NormalizePayload"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}space_delimited_claims\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -369,108 +609,21 @@ nonisolated extension Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider: Swi
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.issuer) }()
-      case 2: try { try decoder.decodeRepeatedStringField(value: &self.audiences) }()
-      case 3: try {
-        var v: Envoy_Extensions_Filters_Http_JwtAuthn_V3_RemoteJwks?
-        var hadOneofValue = false
-        if let current = self.jwksSourceSpecifier {
-          hadOneofValue = true
-          if case .remoteJwks(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.jwksSourceSpecifier = .remoteJwks(v)
-        }
-      }()
-      case 4: try {
-        var v: Envoy_Config_Core_V3_DataSource?
-        var hadOneofValue = false
-        if let current = self.jwksSourceSpecifier {
-          hadOneofValue = true
-          if case .localJwks(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.jwksSourceSpecifier = .localJwks(v)
-        }
-      }()
-      case 5: try { try decoder.decodeSingularBoolField(value: &self.forward) }()
-      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.fromHeaders) }()
-      case 7: try { try decoder.decodeRepeatedStringField(value: &self.fromParams) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.forwardPayloadHeader) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.payloadInMetadata) }()
-      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.clockSkewSeconds) }()
-      case 13: try { try decoder.decodeRepeatedStringField(value: &self.fromCookies) }()
-      case 15: try { try decoder.decodeRepeatedMessageField(value: &self.claimToHeaders) }()
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.spaceDelimitedClaims) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.issuer.isEmpty {
-      try visitor.visitSingularStringField(value: self.issuer, fieldNumber: 1)
-    }
-    if !self.audiences.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.audiences, fieldNumber: 2)
-    }
-    switch self.jwksSourceSpecifier {
-    case .remoteJwks?: try {
-      guard case .remoteJwks(let v)? = self.jwksSourceSpecifier else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    }()
-    case .localJwks?: try {
-      guard case .localJwks(let v)? = self.jwksSourceSpecifier else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    }()
-    case nil: break
-    }
-    if self.forward != false {
-      try visitor.visitSingularBoolField(value: self.forward, fieldNumber: 5)
-    }
-    if !self.fromHeaders.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.fromHeaders, fieldNumber: 6)
-    }
-    if !self.fromParams.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.fromParams, fieldNumber: 7)
-    }
-    if !self.forwardPayloadHeader.isEmpty {
-      try visitor.visitSingularStringField(value: self.forwardPayloadHeader, fieldNumber: 8)
-    }
-    if !self.payloadInMetadata.isEmpty {
-      try visitor.visitSingularStringField(value: self.payloadInMetadata, fieldNumber: 9)
-    }
-    if self.clockSkewSeconds != 0 {
-      try visitor.visitSingularUInt32Field(value: self.clockSkewSeconds, fieldNumber: 10)
-    }
-    if !self.fromCookies.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.fromCookies, fieldNumber: 13)
-    }
-    if !self.claimToHeaders.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.claimToHeaders, fieldNumber: 15)
+    if !self.spaceDelimitedClaims.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.spaceDelimitedClaims, fieldNumber: 1)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider, rhs: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider) -> Bool {
-    if lhs.issuer != rhs.issuer {return false}
-    if lhs.audiences != rhs.audiences {return false}
-    if lhs.jwksSourceSpecifier != rhs.jwksSourceSpecifier {return false}
-    if lhs.forward != rhs.forward {return false}
-    if lhs.fromHeaders != rhs.fromHeaders {return false}
-    if lhs.fromParams != rhs.fromParams {return false}
-    if lhs.fromCookies != rhs.fromCookies {return false}
-    if lhs.forwardPayloadHeader != rhs.forwardPayloadHeader {return false}
-    if lhs.payloadInMetadata != rhs.payloadInMetadata {return false}
-    if lhs.clockSkewSeconds != rhs.clockSkewSeconds {return false}
-    if lhs.claimToHeaders != rhs.claimToHeaders {return false}
+  public static func ==(lhs: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.NormalizePayload, rhs: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtProvider.NormalizePayload) -> Bool {
+    if lhs.spaceDelimitedClaims != rhs.spaceDelimitedClaims {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

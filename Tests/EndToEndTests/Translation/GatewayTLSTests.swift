@@ -12,7 +12,7 @@ struct GatewayTLSTests {
         let backend = try await harness.backend("shop", host: "127.0.0.61")
         let certificates = harness.scratch.url.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true)
-        let (ca, certificate, key) = try Self.issue(host: "shop.example.com", in: certificates)
+        let (ca, certificate, key) = try await Self.issue(host: "shop.example.com", in: certificates)
         let httpsPort = try LocalPorts.free()
         let httpPort = try LocalPorts.free()
         try harness.write(
@@ -64,27 +64,27 @@ struct GatewayTLSTests {
         let resolve = "shop.example.com:\(httpsPort):127.0.0.1"
         var last = ""
         try await eventually("an HTTPS answer verified against the CA", within: .seconds(60)) {
-            let result = try Self.curl(["--cacert", ca.path, "--resolve", resolve, url])
+            let result = try await Self.curl(["--cacert", ca.path, "--resolve", resolve, url])
             last = result.output
             return result.status == 0 && result.output == "shop"
         }
         #expect(last == "shop")
         // Without the CA the certificate is not trusted: it really is the Secret's.
-        #expect(try Self.curl(["--resolve", resolve, url]).status == 60)
-        let redirect = try Self.curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", "host: shop.example.com", "http://127.0.0.1:\(httpPort)/x"])
+        #expect(try await Self.curl(["--resolve", resolve, url]).status == 60)
+        let redirect = try await Self.curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", "host: shop.example.com", "http://127.0.0.1:\(httpPort)/x"])
         #expect(redirect.output == "301 https://shop.example.com/x")
         try await harness.expectNoRejects()
     }
 
     /// A CA and a server certificate for `host` it signs, made with the openssl CLI.
-    static func issue(host: String, in directory: URL) throws -> (ca: URL, certificate: Data, key: Data) {
+    static func issue(host: String, in directory: URL) async throws -> (ca: URL, certificate: Data, key: Data) {
         let path = { (name: String) in directory.appendingPathComponent(name).path }
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+        try await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
                      "-subj", "/CN=test CA", "-keyout", path("ca.key"), "-out", path("ca.crt")])
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(host)",
+        try await openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(host)",
                      "-keyout", path("tls.key"), "-out", path("tls.csr")])
         try Data("subjectAltName=DNS:\(host)\n".utf8).write(to: directory.appendingPathComponent("san.ext"))
-        try openssl(["x509", "-req", "-in", path("tls.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+        try await openssl(["x509", "-req", "-in", path("tls.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
                      "-CAcreateserial", "-days", "2", "-extfile", path("san.ext"), "-out", path("tls.crt")])
         return (
             directory.appendingPathComponent("ca.crt"),
@@ -93,27 +93,16 @@ struct GatewayTLSTests {
         )
     }
 
-    static func openssl(_ arguments: [String]) throws {
-        let result = try run("openssl", arguments)
-        guard result.status == 0 else { throw GatewayTLSError(description: "openssl \(arguments): \(result.output)") }
+    static func openssl(_ arguments: [String]) async throws {
+        let result = try await CommandLineTool.run("openssl", arguments)
+        guard result.status == 0 else {
+            throw GatewayTLSError(description: "openssl \(arguments): \(result.output)\(result.errors)")
+        }
     }
 
-    static func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try run("curl", ["-sS", "--max-time", "5"] + arguments)
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    static func curl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await CommandLineTool.run("curl", ["-sS", "--max-time", "5"] + arguments)
+        return (result.status, result.output)
     }
 }
 

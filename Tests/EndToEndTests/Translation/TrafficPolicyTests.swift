@@ -318,13 +318,13 @@ struct TrafficPolicyTests {
         let harness = try await MeshHarness("gateway-passthrough")
         let certificates = harness.scratch.url.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true)
-        let (ca, _, _) = try GatewayTLSTests.issue(host: "secure.example.com", in: certificates)
+        let (ca, _, _) = try await GatewayTLSTests.issue(host: "secure.example.com", in: certificates)
         let backend = try HTTPSBackend(
             name: "secure", host: "127.0.0.82", certificate: certificates.appendingPathComponent("tls.crt"),
             key: certificates.appendingPathComponent("tls.key"), directory: harness.scratch.url)
         let direct = "secure.example.com:\(backend.port):\(backend.host)"
         try await eventually("the HTTPS backend answering directly") {
-            try GatewayTLSTests.curl(["--cacert", ca.path, "--resolve", direct, "https://secure.example.com:\(backend.port)/"]).output == "secure"
+            try await GatewayTLSTests.curl(["--cacert", ca.path, "--resolve", direct, "https://secure.example.com:\(backend.port)/"]).output == "secure"
         }
         let gatewayPort = try LocalPorts.free()
         try harness.write(
@@ -367,7 +367,7 @@ struct TrafficPolicyTests {
         var last = ""
         do {
             try await eventually("the backend's answer through the gateway", within: .seconds(60)) {
-                let result = try GatewayTLSTests.curl(["--cacert", ca.path, "--resolve", resolve, url])
+                let result = try await GatewayTLSTests.curl(["--cacert", ca.path, "--resolve", resolve, url])
                 last = "\(result.status) \(result.output)"
                 return result.status == 0 && result.output == "secure"
             }
@@ -381,7 +381,7 @@ struct TrafficPolicyTests {
         #expect(seen.contains("/through"), "the backend saw: \(seen)")
 
         // A name no route lists matches no filter chain: the connection is closed.
-        let other = try GatewayTLSTests.curl(["-k", "--resolve", "other.example.com:\(gatewayPort):127.0.0.1", "https://other.example.com:\(gatewayPort)/"])
+        let other = try await GatewayTLSTests.curl(["-k", "--resolve", "other.example.com:\(gatewayPort):127.0.0.1", "https://other.example.com:\(gatewayPort)/"])
         #expect(other.status != 0 && other.output.isEmpty, "unknown SNI: \(other.status) \(other.output)")
         try await harness.expectNoRejects()
     }
