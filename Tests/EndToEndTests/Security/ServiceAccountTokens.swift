@@ -88,36 +88,20 @@ extension Data {
     }
 }
 
-/// Runs `openssl` without blocking a thread of the shared pool: output to a file,
-/// exit polled with `Task.sleep` (the suite runs many processes on two cores).
+/// `openssl` through ``CommandLineTool`` (no pool thread held), failing loudly.
 enum OpenSSL {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// The tool's output; throws when it exits non-zero.
+    /// The tool's stdout and stderr together (s_client's verdict is on stderr);
+    /// throws when it exits non-zero.
     @discardableResult
     static func run(_ arguments: [String], in directory: URL) async throws -> String {
-        let log = directory.appendingPathComponent("openssl-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        process.waitUntilExit()
-        // Lossy: s_client also prints what the server sends (an HTTP/2 SETTINGS
-        // frame from a gRPC port), which is not UTF-8.
-        let output = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "openssl \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(output)")
+        let result = try await CommandLineTool.run("openssl", arguments, in: directory)
+        let output = result.output + result.errors
+        guard result.status == 0 else {
+            throw Failure(description: "openssl \(arguments.joined(separator: " ")) exited \(result.status): \(output)")
         }
         return output
     }
