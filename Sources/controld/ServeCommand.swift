@@ -88,6 +88,22 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Extra DNS names for the secure port's certificate; repeatable.", valueName: "name"))
     var dnsNames: [String] = []
 
+    @Option(
+        name: .customLong("ca-root-ttl"),
+        help: ArgumentHelp("Lifetime of a self-signed root the CA makes (new or rotated).", valueName: "duration"))
+    var caRootTTL = "87600h"
+
+    @Option(
+        name: .customLong("ca-root-grace-ratio"),
+        help: ArgumentHelp(
+            "Share of a self-signed root's life, counted back from its expiry, in which it is re-issued.", valueName: "ratio"))
+    var caRootGraceRatio = "0.2"
+
+    @Option(
+        name: .customLong("ca-root-check-interval"),
+        help: ArgumentHelp("How often the self-signed root is checked for rotation.", valueName: "duration"))
+    var caRootCheckInterval = "1h"
+
     @Option(name: .customLong("mesh-config"), help: ArgumentHelp("MeshConfig YAML (rootNamespace, outboundTrafficPolicy, enableAutoMtls, accessLogFile...).", valueName: "file"))
     var meshConfigFile: String?
 
@@ -104,7 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
         let ca = try CASettings(
             directory: caDirectory, keyType: caKeyType, trustDomain: trustDomain, jwksFile: jwksFile,
             jwtIssuer: jwtIssuer, workloadCertTTL: workloadCertTTL, maxWorkloadCertTTL: maxWorkloadCertTTL,
-            secureAddress: secureGRPCAddress, dnsNames: dnsNames)
+            secureAddress: secureGRPCAddress, dnsNames: dnsNames, rootTTL: caRootTTL, rootGraceRatio: caRootGraceRatio,
+            rootCheckInterval: caRootCheckInterval)
         let translation = try PushController.Settings(
             meshConfigFile: meshConfigFile, debounceAfter: debounceAfter, debounceMax: debounceMax,
             clusterDomain: clusterDomain, trustDomain: trustDomain)

@@ -64,8 +64,12 @@ public struct CAMaintenanceService: Service {
         metrics.recordExpiries(of: ca.current)
     }
 
-    private func nextServingRenewal() -> Date {
+    /// When the serving certificate is due, its life counted from issuance: from the
+    /// backdated notBefore, a lifetime under two minutes would be due at once and
+    /// renewed on every tick (the agents' schedule counts from receipt for the same reason).
+    func nextServingRenewal() -> Date {
         guard let leaf = tls?.servingChain.first else { return .distantFuture }
-        return renewal.renewalTime(notBefore: leaf.notValidBefore, notAfter: leaf.notValidAfter)
+        let issued = min(leaf.notValidBefore.addingTimeInterval(LeafIssuer.backdate), leaf.notValidAfter)
+        return renewal.renewalTime(notBefore: issued, notAfter: leaf.notValidAfter)
     }
 }

@@ -23,6 +23,9 @@ public struct CASettings: Sendable, Equatable {
     public var workloadLifetime = WorkloadCertificateLifetime()
     public var secureAddress = HostPort(host: "0.0.0.0", port: 15012)
     public var dnsNames: [String] = []
+    /// When a self-signed root is re-issued and how often that is checked
+    /// (`--ca-root-grace-ratio`, `--ca-root-check-interval`; Istio: 0.2, hourly).
+    public var rootRotation = RootRotationPolicy()
     /// Ten years, as Istio's self-signed roots.
     public var rootLifetime: Duration = .seconds(10 * 365 * 86400)
 
@@ -114,7 +117,7 @@ public enum CAServices {
         let maintenance = CAMaintenanceService(
             ca: ca,
             rotator: RootRotator(
-                policy: RootRotationPolicy(), store: store, trustDomain: settings.trustDomain,
+                policy: settings.rootRotation, store: store, trustDomain: settings.trustDomain,
                 rootLifetime: settings.rootLifetime),
             tls: tls, metrics: metrics, logger: Logger(label: "ca"))
         return (SecurePortService(server: secure, address: settings.secureAddress), maintenance)

@@ -13,7 +13,10 @@ extension CASettings {
         workloadCertTTL: String,
         maxWorkloadCertTTL: String,
         secureAddress: String,
-        dnsNames: [String]
+        dnsNames: [String],
+        rootTTL: String = "87600h",
+        rootGraceRatio: String = "0.2",
+        rootCheckInterval: String = "1h"
     ) throws(StartupError) {
         self.init()
         func usage(_ flag: String, _ value: String, _ problem: String) -> StartupError {
@@ -37,6 +40,12 @@ extension CASettings {
         guard lifetime <= maximum else {
             throw usage("--workload-cert-ttl", workloadCertTTL, "longer than --max-workload-cert-ttl \(maxWorkloadCertTTL)")
         }
+        let rootLifetime = try positiveDuration("--ca-root-ttl", rootTTL)
+        // Istio reads a ratio outside (0, 1) as its default; a flag says so instead.
+        guard let graceRatio = Double(rootGraceRatio), graceRatio > 0, graceRatio < 1 else {
+            throw usage("--ca-root-grace-ratio", rootGraceRatio, "expected a number between 0 and 1, such as 0.2")
+        }
+        let checkInterval = try positiveDuration("--ca-root-check-interval", rootCheckInterval)
         self.directory = directory
         self.keyType = keyType
         self.trustDomain = trustDomain
@@ -45,5 +54,7 @@ extension CASettings {
         self.workloadLifetime = WorkloadCertificateLifetime(defaultLifetime: lifetime, maximumLifetime: maximum)
         self.secureAddress = try HostPort(parsing: secureAddress, flag: "--secure-grpc-addr")
         self.dnsNames = dnsNames
+        self.rootLifetime = rootLifetime
+        self.rootRotation = RootRotationPolicy(graceRatio: graceRatio, checkInterval: checkInterval)
     }
 }
