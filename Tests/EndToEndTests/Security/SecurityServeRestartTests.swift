@@ -18,7 +18,6 @@ struct SecurityServeRestartTests {
         let probe = TrafficProbe(url: pair.url, headers: pair.headers, body: "backend")
         #expect(try await mesh.restartServe() == 0)
         let restarted = ContinuousClock.now
-        let restartedAt = Date()
         #expect(try Data(contentsOf: mesh.rootCertPath) == root, "the restart changed root-cert.pem")
 
         // Each agent renews from the new process (at half of 20 s, retrying with
@@ -45,15 +44,9 @@ struct SecurityServeRestartTests {
         try await Task.sleep(until: restarted + .seconds(15))
         let tally = await probe.stop()
 
-        // Known bug, reported: serve answers xDS from an empty PushContext until its
-        // first push after start (istiod refuses streams until it is ready), so an
-        // Envoy reconnecting inside that window briefly loses its listeners and
-        // clusters. Until that is fixed, failures are allowed only in the seconds
-        // around the restart; drop this wrapper with the fix.
-        withKnownIssue("a restarted serve answers xDS before its first PushContext", isIntermittent: true) {
-            #expect(tally.failures.isEmpty, "\(tally)")
-        }
-        #expect(tally.failureTimes.allSatisfy { $0 < restartedAt.addingTimeInterval(10) }, "\(tally)")
+        // serve answers proxies only once its sources are read and its first
+        // PushContext is built: a reconnecting Envoy never sees an empty mesh.
+        #expect(tally.failures.isEmpty, "\(tally)")
         #expect(try await MeshHarness.tally(pair.url, count: 20, headers: pair.headers) == ["backend": 20])
         #expect(tally.succeeded >= 50, "\(tally)")
         #expect(pair.client.envoy.isRunning && pair.server.envoy.isRunning)
