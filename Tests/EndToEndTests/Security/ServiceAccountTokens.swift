@@ -42,6 +42,11 @@ struct ServiceAccountTokens {
             "iat": now, "exp": now + Int(lifetime),
             "kubernetes.io": ["namespace": namespace, "serviceaccount": ["name": serviceAccount, "uid": UUID().uuidString]],
         ]
+        return try await sign(claims)
+    }
+
+    /// A JWT with `claims`, signed RS256 with this key (kid ``keyID``).
+    func sign(_ claims: [String: Any]) async throws -> String {
         let header: [String: Any] = ["alg": "RS256", "kid": Self.keyID, "typ": "JWT"]
         let input =
             Base64URL.encode(try JSONSerialization.data(withJSONObject: header)) + "."
