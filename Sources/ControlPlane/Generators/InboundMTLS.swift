@@ -3,8 +3,10 @@ import XDS
 
 /// The filter chains of one inbound port for its PeerAuthentication mode, as
 /// istiod lays them out:
-/// - STRICT: one chain for TLS that requires a client certificate from the mesh's
-///   trust bundle; plaintext matches no chain and the connection is closed.
+/// - STRICT: TLS only, with a client certificate from the mesh's trust bundle
+///   required: the chain for Istio's ALPN (identical to PERMISSIVE's, so a mode
+///   switch does not drain mesh callers' connections) and one for any other TLS;
+///   plaintext matches no chain and the connection is closed.
 /// - PERMISSIVE: the mTLS chain for TLS offering Istio's ALPN (what mesh callers
 ///   send), a plaintext chain beside it, and on TCP ports a chain passing other
 ///   TLS (the application's own) through untouched.
@@ -34,15 +36,15 @@ struct InboundMTLS {
             guard hasCertificate else {
                 return [try Self.chain(name: name + "-refused", filters: [Self.refuseAll(name)])]
             }
-            var mutual = try Self.chain(name: name + "-mtls", filters: filters(true))
-            mutual.filterChainMatch.transportProtocol = "tls"
-            mutual.transportSocket = try Self.mutualTLSSocket(http: http)
-            return [mutual]
+            // Mesh callers' chain is the very one PERMISSIVE has, so switching
+            // modes leaves their connections alone (Envoy drains only chains that
+            // change); other TLS callers (proxyless gRPC) get mTLS beside it.
+            var otherTLS = try Self.chain(name: name + "-mtls-other-alpn", filters: filters(true))
+            otherTLS.filterChainMatch.transportProtocol = "tls"
+            otherTLS.transportSocket = try Self.mutualTLSSocket(http: http)
+            return [try meshChain(name: name, http: http, filters: filters), otherTLS]
         case .permissive:
-            var mutual = try Self.chain(name: name + "-mtls", filters: filters(true))
-            mutual.filterChainMatch.transportProtocol = "tls"
-            mutual.filterChainMatch.applicationProtocols = Self.meshALPN
-            mutual.transportSocket = try Self.mutualTLSSocket(http: http)
+            let mutual = try meshChain(name: name, http: http, filters: filters)
             var plaintext = try Self.chain(name: name + "-plaintext", filters: filters(false))
             plaintext.filterChainMatch.transportProtocol = "raw_buffer"
             guard !http else { return [mutual, plaintext] }
@@ -50,6 +52,17 @@ struct InboundMTLS {
             passthrough.filterChainMatch.transportProtocol = "tls"
             return [mutual, plaintext, passthrough]
         }
+    }
+
+    /// mTLS for callers offering Istio's ALPN: the same chain in STRICT and PERMISSIVE.
+    func meshChain(
+        name: String, http: Bool, filters: (Bool) throws -> [Envoy_Config_Listener_V3_Filter]
+    ) throws -> Envoy_Config_Listener_V3_FilterChain {
+        var mutual = try Self.chain(name: name + "-mtls", filters: filters(true))
+        mutual.filterChainMatch.transportProtocol = "tls"
+        mutual.filterChainMatch.applicationProtocols = Self.meshALPN
+        mutual.transportSocket = try Self.mutualTLSSocket(http: http)
+        return mutual
     }
 
     /// The TLS inspector when some chain matches on transport protocol or ALPN.
