@@ -56,11 +56,8 @@ struct SecurityPolicyTests {
         try await trio.mesh.expectNoRejects()
     }
 
-    static let zeroTrust = """
-        apiVersion: security.istio.io/v1
-        kind: PeerAuthentication
-        metadata: {name: default, namespace: default}
-        spec: {mtls: {mode: STRICT}}
+    static let zeroTrust = peerAuthentication("STRICT") + """
+
         ---
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy
@@ -120,11 +117,8 @@ struct SecurityPolicyTests {
     static let issuer = "https://issuer.e2e.example"
 
     static func requestAuthentication(jwks: String, requirePrincipal: Bool) -> String {
-        var yaml = """
-            apiVersion: security.istio.io/v1
-            kind: PeerAuthentication
-            metadata: {name: default, namespace: default}
-            spec: {mtls: {mode: STRICT}}
+        var yaml = peerAuthentication("STRICT") + """
+
             ---
             apiVersion: security.istio.io/v1
             kind: RequestAuthentication
