@@ -13,7 +13,7 @@ struct TranslationBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translation-bench",
         abstract: "Time translation for meshes of several sizes, in-process and through controld serve.",
-        subcommands: [Translate.self, EndToEnd.self, Memory.self],
+        subcommands: [Translate.self, EndToEnd.self, Memory.self, Security.self],
         defaultSubcommand: Translate.self
     )
 

@@ -10,6 +10,20 @@ struct RequestAuthenticationTests {
 
     static let jwks = #"{"keys":[{"kty":"RSA","e":"AQAB","kid":"test","n":"ply6cU1P4DeVx_yWeFFGSR085T_RL_t-b0H7rsonrlUQcTkPBCxKc-dKADjtB19BzZZIEQEN25Yh4EqNJqgMaSIzGYRuFmkWLpYqAFI-L4WTD38KX1Szm-oh1Iy21E2iWCH9RyVP18lqFRnp6oB7RnBEotbk9HD0dgpjIPeDXOq754os3z-w5RRwrHHqxiIKC-y7X-BvLPm5qF6YkSm0_Z5xmh2_lAt2qUFWgfbXLkyrUSc6KeDiblJLQNhwXpmppLNYRZxEc0m1cDbWhN_fpM2ttnRDy3tit7cShx1xvB6zz3AQxxsvK8VZ7qG4B0ZX9Q4kjRngY5KYwH3zVE9Rgw"}]}"#
 
+    /// A `jwtRules` entry using every field translation reads.
+    static let fullRule = """
+        - issuer: https://issuer.example
+          audiences: [httpbin, api]
+          jwks: '\(jwks)'
+          fromHeaders: [{name: x-jwt, prefix: "Bearer "}]
+          fromParams: [token]
+          fromCookies: [session]
+          outputPayloadToHeader: x-jwt-payload
+          outputClaimToHeaders: [{header: x-sub, claim: sub}]
+          forwardOriginalToken: true
+          spaceDelimitedClaims: [roles]
+        """
+
     static func jwtConfig(_ yaml: String) throws -> Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtAuthentication {
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
         let http = try filters.httpFilters(port: 8000)
@@ -19,19 +33,8 @@ struct RequestAuthenticationTests {
 
     @Test("one rule: a provider with every field, its token valid when present (requires_any: provider, allow_missing)")
     func oneProvider() throws {
-        let config = try Self.jwtConfig(F.requestAuthentication("jwt", spec: """
-            selector: {matchLabels: {app: httpbin}}
-            jwtRules:
-            - issuer: https://issuer.example
-              audiences: [httpbin, api]
-              jwks: '\(Self.jwks)'
-              fromHeaders: [{name: x-jwt, prefix: "Bearer "}]
-              fromParams: [token]
-              fromCookies: [session]
-              outputPayloadToHeader: x-jwt-payload
-              outputClaimToHeaders: [{header: x-sub, claim: sub}]
-              forwardOriginalToken: true
-            """))
+        let config = try Self.jwtConfig(F.requestAuthentication(
+            "jwt", spec: "selector: {matchLabels: {app: httpbin}}\njwtRules:\n" + Self.fullRule))
         let provider = try #require(config.providers["origins-0"])
         #expect(provider.issuer == "https://issuer.example")
         #expect(provider.audiences == ["httpbin", "api"])
@@ -43,7 +46,7 @@ struct RequestAuthenticationTests {
         #expect(provider.claimToHeaders.map { "\($0.headerName)=\($0.claimName)" } == ["x-sub=sub"])
         #expect(provider.forward)
         #expect(provider.payloadInMetadata == "payload", "RBAC reads request principals from here")
-        #expect(provider.normalizePayloadInMetadata.spaceDelimitedClaims == ["permission", "scope"])
+        #expect(provider.normalizePayloadInMetadata.spaceDelimitedClaims == ["permission", "roles", "scope"])
         #expect(config.bypassCorsPreflight)
         #expect(config.rules.count == 1)
         #expect(config.rules[0].match.prefix == "/")

@@ -69,16 +69,7 @@ struct SecurityEnvoyValidationTests {
         + F.policy("custom", spec: "action: CUSTOM\nprovider: {name: opa}\nrules:\n- to:\n  - operation: {paths: [\"/x\"]}")
         + F.requestAuthentication("local", spec: """
             jwtRules:
-            - issuer: https://issuer.example
-              audiences: [httpbin]
-              jwks: '\(RequestAuthenticationTests.jwks)'
-              fromHeaders: [{name: x-jwt, prefix: "Bearer "}]
-              fromParams: [token]
-              fromCookies: [session]
-              outputPayloadToHeader: x-jwt-payload
-              outputClaimToHeaders: [{header: x-sub, claim: sub}]
-              forwardOriginalToken: true
-              spaceDelimitedClaims: [roles]
+            \(RequestAuthenticationTests.fullRule)
             - {issuer: mesh, jwksUri: "http://auth.foo.svc.cluster.local:8080/jwks"}
             - {issuer: external, jwksUri: "https://keys.example.com/jwks", timeout: 1.5s}
             - {issuer: discovery-only}

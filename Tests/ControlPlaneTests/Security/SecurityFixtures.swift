@@ -1,7 +1,6 @@
 import ControlPlane
 import Discovery
 import Foundation
-import MetricsTestKit
 import SwiftProtobuf
 import Testing
 import XDS
@@ -15,12 +14,7 @@ enum SecurityFixtures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(yaml.utf8).write(to: directory.appendingPathComponent("mesh.yaml"))
-        let store = ConfigStore(metricsFactory: TestMetrics())
-        let source = DirectorySource(root: directory.path)
-        for event in source.load() { store.ingest(event, from: source.name) }
-        let rejected = store.snapshot.rejections.values.map { "\($0.messages)" }
-        guard rejected.isEmpty else { throw FixtureError("rejected: \(rejected)") }
-        return PushContext(snapshot: store.snapshot, mesh: mesh)
+        return try GoldenRenderer.context(directory: directory.path, mesh: mesh)
     }
 
     /// A sidecar in `namespace` with `labels`.
@@ -104,9 +98,4 @@ enum SecurityFixtures {
         options.preserveProtoFieldNames = true
         return try message.jsonString(options: options)
     }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
