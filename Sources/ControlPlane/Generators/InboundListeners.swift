@@ -9,6 +9,15 @@ import XDS
 struct InboundListeners {
     let context: PushContext
     let proxy: MeshProxy
+    /// The AuthorizationPolicy and RequestAuthentication filters, selected once for
+    /// all of the proxy's inbound chains.
+    let policies: InboundPolicyFilters
+
+    init(context: PushContext, proxy: MeshProxy) {
+        self.context = context
+        self.proxy = proxy
+        self.policies = InboundPolicyFilters(context: context, proxy: proxy)
+    }
 
     /// One port the workload serves.
     struct InboundPort: Hashable {
@@ -100,7 +109,6 @@ struct InboundListeners {
     /// AuthorizationPolicy and RequestAuthentication filters come first.
     func filters(for inbound: InboundPort, mutualTLS: Bool) throws -> [Envoy_Config_Listener_V3_Filter] {
         let cluster = MeshNames.inboundCluster(port: inbound.port)
-        let policies = InboundPolicyFilters(context: context, proxy: proxy)
         guard inbound.portProtocol.isHTTP else {
             return try policies.networkFilters(port: inbound.port)
                 + [try EnvoyBlocks.tcpProxy(statPrefix: cluster, cluster: cluster, mesh: context.mesh)]
