@@ -275,14 +275,14 @@ struct KubernetesSourceTests {
         let server = StandInAPIServer([.services])
         let sleeper = SleepRecorder()
         try await withKubernetesSource(
-            // Bookmarks every 300 ms against a 2 s limit: only a 1.7 s stall of a loaded
-            // machine could make the live watch look silent.
-            server: server, kinds: [.services], sleeper: sleeper, watchIdleTimeout: .seconds(2)
+            // Bookmarks every 300 ms against a 4 s limit: only a 3.7 s stall of a loaded
+            // machine could make the live watch look silent (2 s was seen in CI).
+            server: server, kinds: [.services], sleeper: sleeper, watchIdleTimeout: .seconds(4)
         ) { recorder, _ in
             try await eventually("the watch is open") { server.openWatchCount(.services) == 1 }
             // Bookmarks are activity: a watch that gets them is left alone.
             var bookmarked = 0
-            for _ in 0..<12 {
+            for _ in 0..<20 {
                 bookmarked = server.bookmark(.services)
                 try await Task.sleep(for: .milliseconds(300))
             }
