@@ -151,6 +151,7 @@ let package = Package(
             dependencies: [
                 "Discovery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KubernetesStandIn",
             swiftSettings: strictSettings

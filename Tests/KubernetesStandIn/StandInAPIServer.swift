@@ -1,5 +1,6 @@
 public import Foundation
 import Hummingbird
+import ServiceLifecycle
 import NIOCore
 import Logging
 import Synchronization
@@ -223,7 +224,28 @@ public final class StandInAPIServer: Sendable {
     }
 
     /// Serves until the task is cancelled.
+    ///
+    /// Cancellation shuts the server down gracefully (the listening socket closes
+    /// first), then cuts what is left after a moment. Cancelling it outright could
+    /// drop a connection NIO was accepting at that instant, which NIO treats as a
+    /// fatal programming error ("Deinited NIOAsyncWriter without calling finish()"),
+    /// and clients of the stand-in reconnect at exactly that time.
     public func run() async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [makeApplication()], logger: Self.quietLogger))
+        let serving = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task {
+                await group.triggerGracefulShutdown()
+                try? await Task.sleep(for: .seconds(2))
+                serving.cancel()
+            }
+        }
+    }
+
+    private func makeApplication() -> some ApplicationProtocol {
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
                 try await self.respond(to: request)
@@ -235,7 +257,7 @@ public final class StandInAPIServer: Sendable {
             // Connections cut on purpose and cancelled at the end are expected here, not news.
             logger: Self.quietLogger
         )
-        try await app.run()
+        return app
     }
 
     /// Serves while `body` runs with the base URL, then ends every watch and stops.
