@@ -68,8 +68,8 @@ struct SecurityRun {
         for _ in 0..<rounds {
             let started = ContinuousClock.now
             let filters = InboundPolicyFilters(context: context, proxy: proxy)
-            http = try filters.httpFilters(port: MeshFixture.port)
-            tcp = try filters.networkFilters(port: MeshFixture.port)
+            http = try filters.httpFilters()
+            tcp = try filters.networkFilters()
             times.append((ContinuousClock.now - started).seconds)
         }
         let applying = context.authorization.authorizationPolicies(for: proxy)

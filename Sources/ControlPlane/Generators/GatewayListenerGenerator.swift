@@ -58,7 +58,7 @@ struct GatewayListenerGenerator {
         // AuthorizationPolicies and RequestAuthentications selecting the gateway apply
         // to what it accepts, as on a sidecar's inbound side.
         let policies = InboundPolicyFilters(context: context, proxy: proxy)
-        let security = try policies.httpFilters(port: first.port)
+        let security = try policies.httpFilters()
         // Plain HTTP servers on the port share one chain and one route table.
         if servers.contains(where: { $0.portProtocol.isHTTP && !$0.terminatesTLS }) {
             var chain = Envoy_Config_Listener_V3_FilterChain()
@@ -96,7 +96,7 @@ struct GatewayListenerGenerator {
             }
         }
         guard !chains.isEmpty else { return nil }
-        let network = try policies.networkFilters(port: first.port)
+        let network = try policies.networkFilters()
         for index in chains.indices where chains[index].filters.first?.name == EnvoyBlocks.tcpProxyName {
             chains[index].filters.insert(contentsOf: network, at: 0)
         }

@@ -9,14 +9,18 @@ import XDS
 struct InboundListeners {
     let context: PushContext
     let proxy: MeshProxy
-    /// The AuthorizationPolicy and RequestAuthentication filters, selected once for
+    /// The AuthorizationPolicy and RequestAuthentication filters: the same on every
+    /// inbound port (a rule's ports are a condition inside them), so built once for
     /// all of the proxy's inbound chains.
-    let policies: InboundPolicyFilters
+    let httpSecurity: [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter]
+    let networkSecurity: [Envoy_Config_Listener_V3_Filter]
 
-    init(context: PushContext, proxy: MeshProxy) {
+    init(context: PushContext, proxy: MeshProxy) throws {
         self.context = context
         self.proxy = proxy
-        self.policies = InboundPolicyFilters(context: context, proxy: proxy)
+        let policies = InboundPolicyFilters(context: context, proxy: proxy)
+        self.httpSecurity = try policies.httpFilters()
+        self.networkSecurity = try policies.networkFilters()
     }
 
     /// One port the workload serves.
@@ -110,7 +114,7 @@ struct InboundListeners {
     func filters(for inbound: InboundPort, mutualTLS: Bool) throws -> [Envoy_Config_Listener_V3_Filter] {
         let cluster = MeshNames.inboundCluster(port: inbound.port)
         guard inbound.portProtocol.isHTTP else {
-            return try policies.networkFilters(port: inbound.port)
+            return networkSecurity
                 + [try EnvoyBlocks.tcpProxy(statPrefix: cluster, cluster: cluster, mesh: context.mesh)]
         }
         var route = Envoy_Config_Route_V3_Route()
@@ -129,7 +133,7 @@ struct InboundListeners {
         return [
             try EnvoyBlocks.connectionManager(
                 statPrefix: cluster, routeConfig: config, mesh: context.mesh, proxyCluster: proxy.node.cluster,
-                security: try policies.httpFilters(port: inbound.port), forwardsClientCertificate: mutualTLS)
+                security: httpSecurity, forwardsClientCertificate: mutualTLS)
         ]
     }
 

@@ -15,7 +15,7 @@ struct SidecarListenerGenerator {
     static let virtualInboundPort = 15006
 
     func generate() throws -> [Envoy_Config_Listener_V3_Listener] {
-        let inbound = InboundListeners(context: context, proxy: proxy)
+        let inbound = try InboundListeners(context: context, proxy: proxy)
         var listeners = try egressListeners() + inbound.boundListeners()
         if !proxy.capturesNothing {
             listeners += try portListeners(excluding: Set(listeners.map { Int($0.address.socketAddress.portValue) }))

@@ -44,9 +44,6 @@ public struct PeerAuthenticationIndex: Sendable {
         self.selecting = selecting
     }
 
-    /// Whether any PeerAuthentication exists (outputs without one stay as before).
-    public var isEmpty: Bool { meshWide == nil && namespaceWide.isEmpty && selecting.isEmpty }
-
     /// The mode of inbound `port` of a workload in `namespace` with `labels`.
     /// `port` is the workload's port, which is what `portLevelMtls` keys name.
     public func mode(namespace: String, labels: [String: String], port: Int?) -> InboundMTLSMode {

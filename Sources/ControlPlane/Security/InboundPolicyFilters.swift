@@ -26,10 +26,10 @@ public struct InboundPolicyFilters: Sendable {
     /// Whether any AuthorizationPolicy or RequestAuthentication applies.
     public var isEmpty: Bool { authorization.isEmpty && authentications.allSatisfy { ($0.spec.jwtRules ?? []).isEmpty } }
 
-    /// HTTP filters to put before the router on inbound HTTP port `port`, in Envoy
+    /// HTTP filters to put before the router on every inbound HTTP port, in Envoy
     /// order: jwt_authn (so every RBAC filter sees verified request principals), the
     /// fail-closed CUSTOM deny, then AUDIT, DENY and ALLOW RBAC.
-    public func httpFilters(port: Int) throws -> [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] {
+    public func httpFilters() throws -> [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] {
         var filters: [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] = []
         if let jwt = try JWTAuthnTranslator(context: context, proxy: proxy).filter(authentications) {
             filters.append(jwt)
@@ -38,10 +38,10 @@ public struct InboundPolicyFilters: Sendable {
         return filters
     }
 
-    /// Network filters to put before tcp_proxy on inbound TCP port `port` (network
+    /// Network filters to put before tcp_proxy on every inbound TCP port (network
     /// RBAC). HTTP-only conditions cannot match here: an ALLOW rule using them is
     /// dropped, a DENY or AUDIT rule loses them (and so matches more).
-    public func networkFilters(port: Int) throws -> [Envoy_Config_Listener_V3_Filter] {
+    public func networkFilters() throws -> [Envoy_Config_Listener_V3_Filter] {
         try builder.networkFilters()
     }
 

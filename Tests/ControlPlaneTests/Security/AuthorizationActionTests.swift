@@ -18,7 +18,7 @@ struct AuthorizationActionTests {
     @Test("filters come as AUDIT, DENY, ALLOW; DENY wins over ALLOW")
     func order() throws {
         let filters = InboundPolicyFilters(context: try F.context(Self.mixed), proxy: try F.proxy())
-        let http = try filters.httpFilters(port: 8000)
+        let http = try filters.httpFilters()
         #expect(http.map(\.name) == Array(repeating: "envoy.filters.http.rbac", count: 3))
         let rules = try F.httpRBAC(http).map(\.rules)
         #expect(rules.map(\.action) == [.log, .deny, .allow])
@@ -35,15 +35,15 @@ struct AuthorizationActionTests {
     @Test("no policy, no filters")
     func none() throws {
         let filters = InboundPolicyFilters(context: try F.context(F.policy("other", namespace: "bar", spec: "{}")), proxy: try F.proxy())
-        #expect(try filters.httpFilters(port: 8000).isEmpty)
-        #expect(try filters.networkFilters(port: 8000).isEmpty)
+        #expect(try filters.httpFilters().isEmpty)
+        #expect(try filters.networkFilters().isEmpty)
         #expect(filters.isEmpty)
     }
 
     @Test("a TCP port: an ALLOW rule using HTTP fields is dropped (so it denies), a DENY rule loses them (so it denies more)")
     func tcpPort() throws {
         let filters = InboundPolicyFilters(context: try F.context(Self.mixed), proxy: try F.proxy())
-        let network = try filters.networkFilters(port: 8000)
+        let network = try filters.networkFilters()
         #expect(network.map(\.name) == Array(repeating: "envoy.filters.network.rbac", count: 3))
         let configs = try F.networkRBAC(network)
         #expect(configs.allSatisfy { $0.statPrefix == "tcp." })
@@ -62,7 +62,7 @@ struct AuthorizationActionTests {
     func tcpAllow() throws {
         let yaml = F.policy("db", spec: "rules:\n- from:\n  - source: {principals: [\"cluster.local/ns/foo/sa/app\"]}\n  to:\n  - operation: {ports: [\"5432\"]}")
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
-        let rules = try F.networkRBAC(try filters.networkFilters(port: 5432)).map(\.rules)
+        let rules = try F.networkRBAC(try filters.networkFilters()).map(\.rules)
         var connection = TestRequest.from("cluster.local/ns/foo/sa/app")
         connection.isHTTP = false
         connection.port = 5432
@@ -76,7 +76,7 @@ struct AuthorizationActionTests {
         let yaml = F.policy("ext", spec: "action: CUSTOM\nprovider: {name: opa}\nrules:\n- to:\n  - operation: {paths: [\"/secure*\"]}")
             + F.policy("allow-all", spec: "rules:\n- {}")
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
-        let rules = try F.httpRBAC(try filters.httpFilters(port: 8000)).map(\.rules)
+        let rules = try F.httpRBAC(try filters.httpFilters()).map(\.rules)
         #expect(rules.map(\.action) == [.deny, .allow])
         #expect(Array(rules[0].policies.keys) == ["istio-ext-authz-opa-ns[foo]-policy[ext]-rule[0]-deny-due-to-bad-CUSTOM-action"])
         var request = TestRequest()
@@ -84,7 +84,7 @@ struct AuthorizationActionTests {
         request.path = "/secure/data"
         #expect(!RBACEvaluator.allows(rules, request))
         // On TCP the path condition is dropped: the CUSTOM scope becomes the whole port.
-        let tcp = try F.networkRBAC(try filters.networkFilters(port: 8000)).map(\.rules)
+        let tcp = try F.networkRBAC(try filters.networkFilters()).map(\.rules)
         var connection = TestRequest()
         connection.isHTTP = false
         #expect(!RBACEvaluator.allows(tcp, connection))
@@ -95,7 +95,7 @@ struct AuthorizationActionTests {
         let yaml = F.policy("try-deny", annotations: "istio.io/dry-run: \"true\"", spec: "action: DENY\nrules:\n- {}")
             + F.policy("try-allow", annotations: "istio.io/dry-run: \"true\"", spec: "rules:\n- to:\n  - operation: {methods: [GET]}")
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
-        let configs = try F.httpRBAC(try filters.httpFilters(port: 8000))
+        let configs = try F.httpRBAC(try filters.httpFilters())
         #expect(configs.count == 2)
         #expect(configs.allSatisfy { !$0.hasRules })
         #expect(configs.map(\.shadowRulesStatPrefix) == ["istio_dry_run_deny_", "istio_dry_run_allow_"])
@@ -119,13 +119,13 @@ struct AuthorizationActionTests {
             let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
             var options = BinaryEncodingOptions()
             options.useDeterministicOrdering = true
-            return try filters.httpFilters(port: 8000).map { try $0.serializedBytes(options: options) }
-                + filters.networkFilters(port: 8000).map { try $0.serializedBytes(options: options) }
+            return try filters.httpFilters().map { try $0.serializedBytes(options: options) }
+                + filters.networkFilters().map { try $0.serializedBytes(options: options) }
         }
         let first = try bytes()
         #expect(first.count == 7)
         #expect(try bytes() == first)
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
-        #expect(try filters.httpFilters(port: 8000) == filters.httpFilters(port: 8000))
+        #expect(try filters.httpFilters() == filters.httpFilters())
     }
 }

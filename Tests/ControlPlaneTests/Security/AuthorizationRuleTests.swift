@@ -12,7 +12,7 @@ struct AuthorizationRuleTests {
     /// The HTTP RBAC configs for the default proxy (`foo`, `app: httpbin`).
     static func http(_ yaml: String, mesh: MeshConfig = MeshConfig()) throws -> [Envoy_Config_Rbac_V3_RBAC] {
         let filters = InboundPolicyFilters(context: try F.context(yaml, mesh: mesh), proxy: try F.proxy())
-        return try F.httpRBAC(try filters.httpFilters(port: 8000)).map(\.rules)
+        return try F.httpRBAC(try filters.httpFilters()).map(\.rules)
     }
 
     @Test("an empty spec denies everything: ALLOW with one policy that never matches")

@@ -62,9 +62,9 @@ struct PolicySelectionTests {
     func otherNamespace() throws {
         let context = try F.context(F.policy("deny-all", namespace: "bar", spec: "{}"))
         let filters = InboundPolicyFilters(context: context, proxy: try F.proxy())
-        #expect(try filters.httpFilters(port: 80).isEmpty)
+        #expect(try filters.httpFilters().isEmpty)
         let barFilters = InboundPolicyFilters(context: context, proxy: try F.proxy(namespace: "bar"))
-        #expect(try barFilters.httpFilters(port: 80).count == 1)
+        #expect(try barFilters.httpFilters().count == 1)
     }
 
     @Test("MeshConfig rootNamespace moves the mesh-wide scope")

@@ -26,7 +26,7 @@ struct RequestAuthenticationTests {
 
     static func jwtConfig(_ yaml: String) throws -> Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtAuthentication {
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
-        let http = try filters.httpFilters(port: 8000)
+        let http = try filters.httpFilters()
         #expect(http.first?.name == "envoy.filters.http.jwt_authn", "jwt_authn comes first")
         return try #require(try F.jwt(http))
     }
@@ -99,12 +99,12 @@ struct RequestAuthenticationTests {
     func order() throws {
         let jwt = F.requestAuthentication("jwt", spec: "jwtRules:\n- {issuer: a, jwks: '\(Self.jwks)'}")
         let alone = InboundPolicyFilters(context: try F.context(jwt), proxy: try F.proxy())
-        #expect(try alone.httpFilters(port: 8000).map(\.name) == ["envoy.filters.http.jwt_authn"])
-        #expect(try alone.networkFilters(port: 8000).isEmpty)
+        #expect(try alone.httpFilters().map(\.name) == ["envoy.filters.http.jwt_authn"])
+        #expect(try alone.networkFilters().isEmpty)
         let both = InboundPolicyFilters(
             context: try F.context(jwt + F.policy("need-jwt", spec: "rules:\n- from:\n  - source: {requestPrincipals: [\"*\"]}")),
             proxy: try F.proxy())
-        #expect(try both.httpFilters(port: 8000).map(\.name) == ["envoy.filters.http.jwt_authn", "envoy.filters.http.rbac"])
+        #expect(try both.httpFilters().map(\.name) == ["envoy.filters.http.jwt_authn", "envoy.filters.http.rbac"])
     }
 
     @Test("inline keys Envoy could not load, or no key source, become a key set no token verifies against")

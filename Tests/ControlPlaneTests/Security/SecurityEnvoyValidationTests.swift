@@ -78,8 +78,8 @@ struct SecurityEnvoyValidationTests {
     @Test("every construct validates in Envoy 1.40, including jwt_authn with local and remote keys")
     func everythingValidates() async throws {
         let filters = InboundPolicyFilters(context: try F.context(Self.everything), proxy: try F.proxy())
-        let http = try filters.httpFilters(port: 8000)
-        let network = try filters.networkFilters(port: 9000)
+        let http = try filters.httpFilters()
+        let network = try filters.networkFilters()
         #expect(http.map(\.name) == ["envoy.filters.http.jwt_authn"] + Array(repeating: "envoy.filters.http.rbac", count: 4))
         #expect(network.count == 4)
         // The mesh service's cluster exists; keys.example.com's does not (no
@@ -92,7 +92,7 @@ struct SecurityEnvoyValidationTests {
         let yaml = F.policy("get-only", spec: "rules:\n- to:\n  - operation: {methods: [GET]}") + F.policy("none", spec: "{}")
         let filters = InboundPolicyFilters(context: try F.context(yaml), proxy: try F.proxy())
         try await Self.validate(
-            http: try filters.httpFilters(port: 8000), network: try filters.networkFilters(port: 9000), clusters: [])
+            http: try filters.httpFilters(), network: try filters.networkFilters(), clusters: [])
     }
 
     /// Runs `envoy --mode validate` on a bootstrap holding the filters.

@@ -87,7 +87,7 @@ enum SecurityFixtures {
     /// The only HTTP RBAC filter of `yaml` for the default proxy.
     static func onlyHTTPRules(_ yaml: String, mesh: MeshConfig = MeshConfig()) throws -> Envoy_Config_Rbac_V3_RBAC {
         let filters = InboundPolicyFilters(context: try context(yaml, mesh: mesh), proxy: try proxy())
-        let rbac = try httpRBAC(try filters.httpFilters(port: 8000))
+        let rbac = try httpRBAC(try filters.httpFilters())
         try #require(rbac.count == 1)
         return rbac[0].rules
     }
